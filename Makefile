@@ -1,0 +1,49 @@
+# qdms: the two commands a newcomer types are `make demo` and `make test`.
+# Each target creates .venv if it is missing and installs what it needs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.qdms-installed
+STAMP_TEST := $(VENV)/.qdms-test-installed
+OUT ?= out
+
+.PHONY: demo test test-slow bench lint format figures clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+demo: $(STAMP_RUN)
+	$(BIN)/qdms demo --output $(OUT)/demo
+
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q -m slow
+
+bench: $(STAMP_RUN)
+	$(BIN)/python -m benchmarks
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP_TEST)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+figures: $(STAMP_RUN)
+	$(BIN)/qdms figures $(OUT)/figures
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

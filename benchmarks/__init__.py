@@ -1,0 +1,1 @@
+"""qdms benchmarks (``make bench``)."""

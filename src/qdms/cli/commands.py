@@ -1,0 +1,3 @@
+"""Registers every command module with the application."""
+
+from __future__ import annotations
