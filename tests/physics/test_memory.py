@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qdms.physics.memory import (
+    amplitude_damping_memory_fidelity,
+    damping_parameter,
+    dephasing_memory_fidelity,
+    depolarising_memory_fidelity,
+    max_storage_steps,
+)
+from qdms.quantum import (
+    amplitude_damping_kraus,
+    apply_channel,
+    bell_diagonal_state,
+    dephasing_kraus,
+    depolarising_kraus,
+    fidelity,
+    max_entangled_ket,
+    werner_state,
+)
+
+simplex4 = (
+    st.lists(st.floats(0, 1), min_size=4, max_size=4)
+    .filter(lambda v: sum(v) > 1e-3)
+    .map(lambda v: np.array(v) / sum(v))
+)
+
+
+def stored_fidelities(rho, kraus, steps):
+    """Apply the per-step channel to both qubits, step by step: the brute-force f(m)."""
+    out = []
+    for _ in range(steps + 1):
+        out.append(fidelity(max_entangled_ket(), rho))
+        rho = apply_channel(apply_channel(rho, kraus, [0], [2, 2]), kraus, [1], [2, 2])
+    return np.array(out)
+
+
+@given(simplex4, st.floats(0, 1))
+def test_amplitude_damping_closed_form_equals_repeated_channel(q, gamma):
+    expected = stored_fidelities(bell_diagonal_state(q), amplitude_damping_kraus(gamma), 6)
+    assert np.allclose(
+        amplitude_damping_memory_fidelity(q, gamma, np.arange(7)), expected, atol=1e-12
+    )
+
+
+@given(simplex4, st.floats(0, 1))
+def test_dephasing_closed_form_equals_repeated_channel(q, p):
+    expected = stored_fidelities(bell_diagonal_state(q), dephasing_kraus(p), 5)
+    assert np.allclose(dephasing_memory_fidelity(q, p, np.arange(6)), expected, atol=1e-12)
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_depolarising_closed_form_equals_repeated_channel(f0, lam):
+    w0 = (4 * f0 - 1) / 3
+    expected = stored_fidelities(werner_state(w0), depolarising_kraus(lam), 5)
+    assert np.allclose(depolarising_memory_fidelity(f0, lam, np.arange(6)), expected, atol=1e-12)
+
+
+def test_tiny_damping_keeps_relative_accuracy():
+    # gamma = 1e-12 per step over 1e6 steps: 1 - f is ~ 1e-6 and must be accurate to 1e-9 relative.
+    gamma, m = 1e-12, 10**6
+    g = -np.expm1(m * np.log1p(-gamma))
+    f = amplitude_damping_memory_fidelity([1, 0, 0, 0], gamma, m)
+    exact_loss = 1 - ((2 - g) ** 2 + g**2) / 4  # = g - g^2/2
+    assert 1 - f == pytest.approx(g - g * g / 2, rel=1e-6)
+    assert exact_loss == pytest.approx(g - g * g / 2, rel=1e-6)
+
+
+def test_damping_parameter_and_storage():
+    assert damping_parameter(0.0, 1.0) == 0.0
+    assert damping_parameter(1.0, 1.0) == pytest.approx(1 - np.exp(-1))
+    assert max_storage_steps(0.1, 0.3) == 3
+    assert max_storage_steps(0.4, 1.0) == 2
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="steps must be >= 0"):
+        depolarising_memory_fidelity(0.9, 0.1, -1)
+    with pytest.raises(TypeError, match="steps must be integers"):
+        depolarising_memory_fidelity(0.9, 0.1, 1.5)
+    with pytest.raises(ValueError, match="gamma must be a probability"):
+        amplitude_damping_memory_fidelity([1, 0, 0, 0], 2.0, 1)
+    with pytest.raises(ValueError, match="coherence_time_s must be > 0"):
+        damping_parameter(1.0, 0.0)
