@@ -26,8 +26,8 @@ ORDER = [
     "cli",
 ]
 RANK = {name: i for i, name in enumerate(ORDER)}
-# Layers of equal height may not import each other either.
-RANK.update({"sweep": RANK["scenario"], "cli": RANK["report"]})
+# sweep sits beside scenario, figures beside report; the CLI is the top.
+RANK.update({"sweep": RANK["scenario"], "figures": RANK["report"], "cli": RANK["report"] + 1})
 PACKAGE = pathlib.Path(qdms.__file__).parent
 
 

@@ -1,3 +1,5 @@
 """Registers every command module with the application."""
 
 from __future__ import annotations
+
+from . import demo, figures  # noqa: F401
