@@ -14,7 +14,7 @@ undergoes the memory's channel once per time step, with parameter
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -51,6 +51,8 @@ class LinkPhysics:
     fidelities : ``f[0..m*]``, fidelity to ``Phi+`` after ``m`` steps in memory.
     transmittance : per-photon channel transmittance (station A, station B).
     description : human-readable summary of the inputs.
+    coherence_time_s : the memories' coherence time, s.
+    memory_noise : the memories' noise model.
     """
 
     success_probability: float
@@ -59,11 +61,31 @@ class LinkPhysics:
     fidelities: NDArray[np.float64] = field(repr=False)
     transmittance: tuple[float, float]
     description: str = ""
+    coherence_time_s: float = math.inf
+    memory_noise: MemoryNoise = "amplitude_damping"
 
     @property
     def max_storage_steps(self) -> int:
         """``m*``, the last memory time kept."""
         return len(self.fidelities) - 1
+
+    def at_time_step(self, time_step_s: float) -> LinkPhysics:
+        """The same link driven with a longer step (one attempt per step, e.g. in lock-step
+        with slower links): ``p`` is kept, the memory decay and ``m*`` follow the new step.
+
+        Examples
+        --------
+        >>> link = fiber_link(10.0, coherence_time_s=0.01)
+        >>> slow = link.at_time_step(4 * link.time_step_s)
+        >>> slow.max_storage_steps, link.max_storage_steps
+        (25, 102)
+        """
+        dt = check_positive("time_step_s", time_step_s)
+        max_steps = None if math.isfinite(self.coherence_time_s) else self.max_storage_steps
+        fids = memory_fidelities(
+            self.state, time_step_s=dt, coherence_time_s=self.coherence_time_s, noise=self.memory_noise, max_steps=max_steps
+        )
+        return replace(self, time_step_s=dt, fidelities=fids)
 
 
 def _storage_steps(time_step_s: float, coherence_time_s: float, max_steps: int | None) -> int:
@@ -176,6 +198,8 @@ def fiber_link(
         fidelities=fids,
         transmittance=(eta, eta),
         description=f"fiber {length:g} km, L0 {attenuation_length_km:g} km, {modes} mode(s)",
+        coherence_time_s=coherence_time_s,
+        memory_noise=memory_noise,
     )
 
 
@@ -232,4 +256,6 @@ def satellite_link(
             f"satellite at {altitude_km:g} km over stations {ground_distance_km:g} km apart, "
             f"nbar {nbar:g}, {modes} mode(s)"
         ),
+        coherence_time_s=coherence_time_s,
+        memory_noise=memory_noise,
     )
