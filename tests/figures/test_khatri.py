@@ -96,3 +96,13 @@ def test_render_writes_files(tmp_path):
     assert all(p.stat().st_size > 1000 for p in paths)
     with pytest.raises(ValueError, match="unknown figure"):
         render_figure("fig99", tmp_path)
+
+
+def test_fig10_lp_equals_formula_and_asymmetric_curves_are_exact():
+    from qdms.figures import fig10_data
+    from qdms.network import collective_waiting_time
+
+    data = fig10_data([0.1, 0.5, 0.9], (0.3, 1.0), memory_steps=5, asymmetric_cases=((0.2, 5, 1),))
+    assert np.allclose(data.lp, data.analytic, rtol=1e-9)
+    expected = [collective_waiting_time([0.2, q], [5, 1]) / 0.5 for q in data.asymmetric_p2]
+    assert np.allclose(data.asymmetric[0], expected, rtol=1e-10)

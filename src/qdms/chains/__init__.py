@@ -1,8 +1,9 @@
 """Repeater chains: exact waiting times and fidelities of multi-link protocols.
 
-``nested``: waiting-time distribution and Werner parameter of nested swapping chains
-with memory cut-offs (Li, Coopmans & Elkouss 2021); ``key_rate_optimisation``: their
-BB84 secret-key rate and its optimal cut-offs.
+``two_link``: Khatri's two-link MDP with swapping (Sec. V), its linear programs and
+the analytic waiting time; ``nested``: waiting-time distribution and Werner parameter
+of nested swapping chains with memory cut-offs (Li, Coopmans & Elkouss 2021);
+``key_rate_optimisation``: their BB84 secret-key rate and its optimal cut-offs.
 """
 
 from .key_rate_optimisation import (
@@ -12,12 +13,34 @@ from .key_rate_optimisation import (
     werner_key_fraction,
 )
 from .nested import NestedChainResult, nested_chain
+from .two_link import (
+    ACTIONS,
+    TwoLinkModel,
+    two_link_cutoff_decision,
+    two_link_delivered_fidelity,
+    two_link_model,
+    two_link_optimal_value,
+    two_link_optimal_waiting_time,
+    two_link_waiting_time,
+    two_link_waiting_time_analytic,
+    two_link_waiting_time_pmf,
+)
 
 __all__ = [
+    "ACTIONS",
     "CutoffOptimum",
     "NestedChainResult",
+    "TwoLinkModel",
     "nested_chain",
     "optimise_cutoff",
     "secret_key_rate",
+    "two_link_cutoff_decision",
+    "two_link_delivered_fidelity",
+    "two_link_model",
+    "two_link_optimal_value",
+    "two_link_optimal_waiting_time",
+    "two_link_waiting_time",
+    "two_link_waiting_time_analytic",
+    "two_link_waiting_time_pmf",
     "werner_key_fraction",
 ]

@@ -6,6 +6,7 @@ reproduces, as PNG and SVG with the plotted data beside them (CSV).
 
 from .khatri import (
     FIGURE_DEFAULTS,
+    fig10_data,
     fig13_data,
     fig14_data,
     fig15_data,
@@ -16,6 +17,7 @@ from .render import render_all
 
 __all__ = [
     "FIGURE_DEFAULTS",
+    "fig10_data",
     "fig13_data",
     "fig14_data",
     "fig15_data",

@@ -15,6 +15,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..apps.qkd import bb84_key_fraction, chsh_value, di_key_fraction, qbers, six_state_key_fraction
+from ..chains import (
+    two_link_optimal_waiting_time,
+    two_link_waiting_time,
+    two_link_waiting_time_analytic,
+)
 from ..links import ElementaryLink, MemoryCutoff
 from ..physics import (
     background_heralding,
@@ -25,11 +30,13 @@ from ..physics import (
 
 __all__ = [
     "FIGURE_DEFAULTS",
+    "Fig10",
     "Fig13",
     "Fig14",
     "Fig15",
     "Fig16",
     "Fig17",
+    "fig10_data",
     "fig13_data",
     "fig14_data",
     "fig15_data",
@@ -290,3 +297,57 @@ def fig17_data(
             activity[i, j] = act[-1]
     fidelity = np.divide(value, activity, out=np.zeros_like(value), where=activity > 0)
     return Fig17(d, h, horizon, value, activity, fidelity)
+
+
+@dataclass(frozen=True)
+class Fig10:
+    """Two-link waiting times: LP optimum (Theorem V.3) and the analytic formula (eq. 124), plus asymmetric links."""
+
+    p: NDArray[np.float64]
+    p_swap: NDArray[np.float64]
+    memory_steps: int
+    lp: NDArray[np.float64]
+    analytic: NDArray[np.float64]
+    asymmetric_p2: NDArray[np.float64]
+    asymmetric_cases: tuple[tuple[float, int, int], ...]
+    asymmetric: NDArray[np.float64]
+
+
+def fig10_data(
+    p: Sequence[float] | None = None,
+    p_swap: Sequence[float] = (0.25, 0.5, 0.75, 1.0),
+    *,
+    memory_steps: int = 10,
+    asymmetric_cases: Sequence[tuple[float, int, int]] = (
+        (0.2, 10, 10),
+        (0.2, 10, 2),
+        (0.2, 2, 10),
+    ),
+) -> Fig10:
+    """Khatri Fig. 10: the LP of Theorem V.3 against eq. 124 (``m* = t* = memory_steps``), and what eq. 124 cannot do.
+
+    The second part fixes ``p1`` and the cutoffs ``(t1, t2)`` of each case
+    ``(p1, t1, t2)``, varies ``p2`` and gives the exact waiting time of the
+    cutoff policy (absorbing chain, ``p_swap = 0.5``): asymmetric links, for
+    which the symmetric formula has no answer.
+
+    Examples
+    --------
+    >>> data = fig10_data([0.3, 0.6], (1.0,), memory_steps=3, asymmetric_cases=((0.2, 3, 1),))
+    >>> bool(np.allclose(data.lp, data.analytic))
+    True
+    """
+    p_arr = np.linspace(0.05, 1.0, 20) if p is None else np.asarray(p, float)
+    ps = np.asarray(p_swap, float)
+    lp = np.empty((ps.size, p_arr.size))
+    analytic = np.empty_like(lp)
+    for i, s in enumerate(ps):
+        for j, q in enumerate(p_arr):
+            lp[i, j] = two_link_optimal_waiting_time(q, q, s, memory_steps, memory_steps)[0]
+            analytic[i, j] = two_link_waiting_time_analytic(q, s, memory_steps)
+    p2 = p_arr
+    cases = tuple((float(a), int(b), int(c)) for a, b, c in asymmetric_cases)
+    asym = np.array(
+        [[two_link_waiting_time(p1, q, 0.5, t1, t2) for q in p2] for p1, t1, t2 in cases]
+    )
+    return Fig10(p_arr, ps, memory_steps, lp, analytic, p2, cases, asym)

@@ -213,7 +213,46 @@ def _fig17(outdir: pathlib.Path) -> list[pathlib.Path]:
     ]
 
 
+def _fig10(outdir: pathlib.Path) -> list[pathlib.Path]:
+    data = khatri.fig10_data()
+    plt = _pyplot()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    for i, s in enumerate(data.p_swap):
+        (line,) = ax1.semilogy(data.p, data.lp[i], "o", ms=4, label=f"LP, p_swap = {s:g}")
+        ax1.semilogy(data.p, data.analytic[i], "-", color=line.get_color(), lw=1)
+    ax1.set(
+        xlabel="p (both links)",
+        ylabel="expected waiting time (steps)",
+        title=f"LP (dots) vs eq. 124 (lines), t* = m* = {data.memory_steps}",
+    )
+    ax1.legend(fontsize=7)
+    for k, (p1, t1, t2) in enumerate(data.asymmetric_cases):
+        ax2.semilogy(
+            data.asymmetric_p2, data.asymmetric[k], label=f"p1 = {p1:g}, t1 = {t1}, t2 = {t2}"
+        )
+    ax2.set(
+        xlabel="p2", ylabel="expected waiting time (steps)", title="asymmetric links (p_swap = 0.5)"
+    )
+    ax2.legend(fontsize=7)
+    fig.suptitle("Khatri 2022, Fig. 10: two links and one swap")
+    out = _save(fig, outdir, "khatri_fig10")
+    rows = (
+        [float(s), float(q), float(data.lp[i, j]), float(data.analytic[i, j])]
+        for i, s in enumerate(data.p_swap)
+        for j, q in enumerate(data.p)
+    )
+    return [
+        *out,
+        _csv(
+            outdir / "khatri_fig10.csv",
+            ["p_swap", "p", "lp_waiting_steps", "analytic_waiting_steps"],
+            rows,
+        ),
+    ]
+
+
 FIGURES: dict[str, Callable[[pathlib.Path], list[pathlib.Path]]] = {
+    "khatri_fig10": _fig10,
     "khatri_fig13": _fig13,
     "khatri_fig14": _fig14,
     "khatri_fig15": _fig15,

@@ -1,0 +1,165 @@
+"""The two-link MDP against the analytic formula, Monte Carlo, exhaustive search and the network layer."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from qdms.chains import (
+    two_link_cutoff_decision,
+    two_link_delivered_fidelity,
+    two_link_model,
+    two_link_optimal_value,
+    two_link_optimal_waiting_time,
+    two_link_waiting_time,
+    two_link_waiting_time_analytic,
+    two_link_waiting_time_pmf,
+)
+from qdms.links import ElementaryLink, MemoryCutoff
+from qdms.mdp import absorption_analysis
+from qdms.network import collective_delivery, collective_waiting_time
+from qdms.sim.network import simulate_delivery
+
+GRID = [
+    (p, ps, c) for p in (0.05, 0.3, 0.7, 1.0) for ps in (0.2, 0.6, 1.0) for c in (0, 1, 4, 15, None)
+]
+
+
+@pytest.mark.parametrize("p,p_swap,cutoff", GRID)
+def test_absorbing_chain_equals_shchukin_formula(p, p_swap, cutoff):
+    assert two_link_waiting_time(p, p, p_swap, cutoff, cutoff) == pytest.approx(
+        two_link_waiting_time_analytic(p, p_swap, cutoff), rel=1e-10
+    )
+
+
+@pytest.mark.parametrize("p,p_swap", [(0.1, 0.5), (0.4, 1.0), (0.8, 0.3)])
+def test_lp_optimum_equals_formula_with_full_memory_fig10(p, p_swap):
+    m = 6
+    value, decision = two_link_optimal_waiting_time(p, p, p_swap, m, m)
+    assert value == pytest.approx(two_link_waiting_time_analytic(p, p_swap, m), rel=1e-9)
+    # the returned decision achieves it
+    model = two_link_model(p, p, p_swap, m, m)
+    res = absorption_analysis(model.mdp, decision, model.initial, absorbing=model.absorbing)
+    assert res.expected_steps - 1 == pytest.approx(value, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "p1,p2,c1,c2", [(0.2, 0.6, 3, 1), (0.5, 0.1, None, 7), (0.3, 0.3, 2, 9), (0.05, 0.5, 12, None)]
+)
+def test_asymmetric_waiting_time_matches_monte_carlo_and_network(p1, p2, c1, c2):
+    p_swap = 0.5
+    exact = two_link_waiting_time(p1, p2, p_swap, c1, c2)
+    # independent exact route: the network layer's collective waiting time over the join probability
+    if c1 is None and c2 is None:
+        assert exact == pytest.approx(collective_waiting_time([p1, p2]) / p_swap, rel=1e-10)
+    if c1 is not None and c2 is not None:
+        assert exact == pytest.approx(
+            collective_waiting_time([p1, p2], [c1, c2]) / p_swap, rel=1e-10
+        )
+    big = 10**6  # "never discard" simulated with a memory longer than any run
+    links = [
+        ElementaryLink(p, np.ones((big if c is None else c) + 1)) for p, c in ((p1, c1), (p2, c2))
+    ]
+    policies = [MemoryCutoff(None if c is None else c) for c in (c1, c2)]
+    sim = simulate_delivery(
+        links, policies, join_probability=p_swap, trials=30_000, rng=np.random.default_rng(9)
+    )
+    mean, se = sim.mean_waiting_steps()
+    assert abs(mean - exact) < 5 * se
+
+
+def test_waiting_time_pmf_sums_and_means():
+    pmf = two_link_waiting_time_pmf(0.3, 0.4, 0.7, 2, 5, steps=400)
+    t = np.arange(pmf.size)
+    assert pmf[0] == 0.0
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+    assert (t * pmf).sum() == pytest.approx(two_link_waiting_time(0.3, 0.4, 0.7, 2, 5), rel=1e-9)
+
+
+def test_asymmetric_lp_is_at_least_as_good_as_every_cutoff_pair():
+    p1, p2, ps, m1, m2 = 0.15, 0.5, 0.8, 5, 3
+    value, _ = two_link_optimal_waiting_time(p1, p2, ps, m1, m2)
+    model = two_link_model(p1, p2, ps, m1, m2)
+    best = np.inf
+    for c1, c2 in itertools.product([*range(m1 + 1), None], [*range(m2 + 1), None]):
+        d = two_link_cutoff_decision(model, c1, c2)
+        best = min(
+            best,
+            absorption_analysis(
+                model.mdp, d, model.initial, absorbing=model.absorbing
+            ).expected_steps
+            - 1,
+        )
+    assert value <= best + 1e-9
+    assert value == pytest.approx(best, rel=1e-9)  # and a cutoff pair attains it here
+
+
+def test_delivered_fidelity_matches_network_layer_and_monte_carlo():
+    a = ElementaryLink(0.3, [1.0, 0.97, 0.93, 0.9, 0.85])
+    b = ElementaryLink(0.2, [0.99, 0.95, 0.9])
+    exact = two_link_delivered_fidelity(a, b, 0.6, 3, None)
+    w = lambda f: (4 * np.asarray(f) - 1) / 3  # noqa: E731
+    delivery = collective_delivery(
+        [a, b],
+        [MemoryCutoff(3), MemoryCutoff(None)],
+        age_functions=[w(a.fidelities), w(b.fidelities)],
+    )
+    assert exact == pytest.approx((1 + 3 * delivery.mean_product) / 4, rel=1e-10)
+    sim = simulate_delivery(
+        [a, b],
+        [MemoryCutoff(3), MemoryCutoff(None)],
+        join_probability=0.6,
+        trials=30_000,
+        rng=np.random.default_rng(4),
+    )
+    m, se = sim.mean_of([w(a.fidelities), w(b.fidelities)])
+    assert abs((1 + 3 * m) / 4 - exact) < 5 * 0.75 * se
+
+
+def test_optimal_value_beats_exhaustive_deterministic_policies():
+    # m* = (1, 0): 6 transient states, 5^6 deterministic policies
+    a = ElementaryLink(0.6, [0.95, 0.7])
+    b = ElementaryLink(0.4, [0.9])
+    value, decision = two_link_optimal_value(a, b, 0.9)
+    model = two_link_model(0.6, 0.4, 0.9, 1, 0)
+
+    from qdms.chains.two_link import _swap_fidelity_table
+
+    f = _swap_fidelity_table(a, b, model)
+    dense = [t.toarray() for t in model.mdp.transitions]
+    n = model.block
+    best = -1.0
+    for actions in itertools.product(range(5), repeat=n):
+        t_d = np.stack(
+            [dense[a][:, s] for s, a in enumerate(actions)], axis=1
+        )  # columns of x = 0 states
+        q, r = t_d[:n], t_d[n:]
+        try:
+            visits = np.linalg.solve(np.eye(n) - q, np.eye(n)[model.initial])
+        except np.linalg.LinAlgError:
+            continue  # never absorbs
+        best = max(best, float(f[n:] @ (r @ visits)))
+
+    assert value == pytest.approx(best, rel=1e-9)
+    res = absorption_analysis(model.mdp, decision, model.initial, absorbing=model.absorbing)
+    assert res.value(f) == pytest.approx(value, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: two_link_waiting_time(1.5, 0.5, 1.0, 1, 1), "p1 must be a probability"),
+        (lambda: two_link_waiting_time(0.5, 0.5, 1.0, -1, 1), "cutoff1 must be an integer in \\[0"),
+        (lambda: two_link_waiting_time(0.5, 0.5, 0.0, 1, 1), "p_swap must be > 0"),
+        (lambda: two_link_waiting_time_analytic(0.0, 0.5, 1), "must be > 0"),
+        (
+            lambda: two_link_delivered_fidelity(
+                ElementaryLink(0.5, [1.0]), ElementaryLink(0.5, [1.0]), 1.0, 2, 0
+            ),
+            "cutoff must be in \\[0, m\\*=0\\]",
+        ),
+    ],
+)
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
