@@ -1,0 +1,108 @@
+"""The solver choice of qdms.mdp._linalg: direct LU for narrow bands, GMRES for expanders."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+import qdms.mdp._linalg as linalg
+from qdms.mdp import absorption_analysis, average_reward_policy_iteration, stationary_distribution
+
+
+def random_sparse_chain(rng, n, s=3):
+    cols = np.repeat(np.arange(n), s)
+    rows = rng.integers(0, n, size=n * s)
+    vals = rng.dirichlet(np.ones(s), size=n).ravel()
+    return sp.csc_array((vals, (rows, cols)), shape=(n, n))
+
+
+@pytest.fixture
+def small_direct_limit(monkeypatch):
+    """Route systems above 200 states with a wide band to GMRES (the default limit is 5000)."""
+    monkeypatch.setattr(linalg, "DIRECT_MAX_STATES", 200)
+    monkeypatch.setattr(linalg, "DIRECT_MAX_WORK", 1e6)
+
+
+def test_choice_of_solver(rng):
+    n = 100_000
+    band = sp.diags_array([np.full(n - 1, 0.5), np.full(n - 1, 0.5)], offsets=[-1, 1])
+    assert linalg.prefer_direct(sp.csc_array(sp.eye_array(n) - band))
+    assert linalg.prefer_direct(sp.eye_array(100) - random_sparse_chain(rng, 100))  # small
+    assert not linalg.prefer_direct(sp.eye_array(6000) - random_sparse_chain(rng, 6000))
+    # An arrow (every state resets to state 0, as in a link MDP) plus a path: LU is cheap.
+    arrow = sp.lil_array((n, n))
+    arrow[0, :] = 0.5
+    arrow[np.arange(1, n), np.arange(n - 1)] = 0.5
+    arrow[0, n - 1] = 1.0
+    assert linalg.prefer_direct(sp.csc_array(sp.eye_array(n) - arrow))
+
+
+def test_gmres_path_matches_direct_lu(rng, small_direct_limit):
+    n = 1500
+    a = sp.csc_array(sp.eye_array(n) - 0.97 * random_sparse_chain(rng, n))
+    assert not linalg.prefer_direct(a)
+    b = rng.random(n)
+    assert np.allclose(linalg.solve(a, b), spla.splu(a).solve(b), rtol=1e-10)
+
+
+def test_gmres_path_in_the_analyses(rng, small_direct_limit):
+    n = 1500
+    t = random_sparse_chain(rng, n, s=4)
+    pi = stationary_distribution(t)
+    p = np.full(n, 1 / n)
+    for _ in range(400):  # fast mixing: power iteration converges geometrically
+        p = t @ p
+    assert np.allclose(pi[pi > 0], p[pi > 0], rtol=1e-9)
+    # Absorb into states 0..49 (many targets: the chain is absorbed quickly).
+    dense = t.toarray()
+    dense[:, :50] = np.eye(n)[:, :50]
+    p0 = np.concatenate([np.zeros(50), np.full(n - 50, 1 / (n - 50))])
+    res = absorption_analysis(dense, None, p0)
+    q = dense[50:, 50:]
+    ref = np.linalg.solve(np.eye(n - 50) - q, p0[50:])
+    assert np.allclose(res.visits[50:], ref, rtol=1e-9)
+    # Gain evaluation of a two-action MDP through GMRES agrees with the power method.
+    t2 = random_sparse_chain(rng, n, s=4)
+    f = rng.random(n)
+    gain = average_reward_policy_iteration([t, t2], f)
+    p = np.full(n, 1 / n)
+    t_d = sp.csc_array(np.where(gain.decision[:, 0] == 1, t.toarray(), t2.toarray()))
+    for _ in range(400):
+        p = t_d @ p
+    assert gain.value == pytest.approx(p @ f, rel=1e-9)
+
+
+def test_banded_ordering_path_matches_colamd(rng, monkeypatch):
+    """Systems above DIRECT_MAX_STATES use RCM with dense rows last: same solutions."""
+    monkeypatch.setattr(linalg, "DIRECT_MAX_STATES", 50)
+    n = 600
+    t = np.zeros((n, n))
+    idx = np.arange(n)
+    t[np.minimum(idx + 1, n - 1), idx] += 0.6
+    t[np.maximum(idx - 1, 0), idx] += 0.35
+    t[3, idx] += 0.05  # a reset row: dense, ordered last
+    t = sp.csc_array(t)
+    perm, bandwidth = linalg._ordering(sp.eye_array(n) - t)
+    assert sorted(perm.tolist()) == list(range(n)) and perm[-1] == 3 and bandwidth <= 2
+    for a in (sp.csc_array(sp.eye_array(n) - 0.99 * t), sp.csc_array(sp.eye_array(n) - t.T)):
+        a = a.tolil()
+        a[:, 0] = 1.0  # also a dense column (the gain system)
+        a = sp.csc_array(a)
+        b = rng.random(n)
+        assert np.allclose(linalg._direct(a, b), spla.splu(a).solve(b), rtol=1e-10)
+
+
+def test_stationary_with_tiny_probabilities_on_the_banded_path(monkeypatch):
+    monkeypatch.setattr(linalg, "DIRECT_MAX_STATES", 50)
+    n, p, q = 2000, 0.5, 0.3  # drift to the right end: pi(i) ~ (p/q)^i
+    main = np.full(n, 1 - p - q)
+    main[0], main[-1] = 1 - p, 1 - q
+    t = sp.csc_array(
+        sp.diags_array([main, np.full(n - 1, p), np.full(n - 1, q)], offsets=[0, -1, 1])
+    )
+    pi = stationary_distribution(t)
+    ratio = q / p
+    log_ref = (n - 1 - np.arange(n)) * np.log(ratio) + np.log1p(-ratio) - np.log1p(-(ratio**n))
+    big = pi > 1e-250
+    assert big.sum() > 1000
+    assert np.allclose(pi[big], np.exp(log_ref[big]), rtol=1e-9)
