@@ -395,7 +395,51 @@ class ElementaryLink:
         return best, float(values[best])
 
     # ------------------------------------------------------------ optimisation
+    def mdp(self):
+        """This link as a :class:`qdms.mdp.MDP` (actions wait, request; state index ``m + 1``).
+
+        Examples
+        --------
+        >>> ElementaryLink(0.5, [1.0, 0.9]).mdp().n_states
+        3
+        """
+        from ..mdp import MDP
+
+        labels = tuple(range(-1, self.m_star + 1))
+        return MDP(list(self.transition_matrices()), state_labels=labels, action_labels=("wait", "request"))
+
+    def lp_optimal_policy(self) -> tuple[float, StationaryPolicy]:
+        """Optimal steady-state value and a policy attaining it, by the LP of Prop. II.3.
+
+        Prop. II.3 is Prop. A.2 (:func:`qdms.mdp.steady_state_lp`) on this
+        link's MDP with ``f(-1) = 0``; its optimum equals :meth:`optimal_cutoff`'s
+        value (Theorem II.4). The LP maximises the long-run average, which is
+        the limit wherever the limit exists.
+
+        Examples
+        --------
+        >>> value, policy = ElementaryLink(0.1, [1.0, 0.95, 0.9, 0.2]).lp_optimal_policy()
+        >>> round(value, 9), policy.request_probability[:4].tolist()   # m = 3 is never reached
+        (0.2375, [1.0, 0.0, 0.0, 1.0])
+
+        """
+        from ..mdp import steady_state_lp
+
+        result = steady_state_lp(self.mdp(), np.concatenate([[0.0], self.fidelities]))
+        return float(result.value), StationaryPolicy(result.decision[:, 1])
+
+    def lp_optimal_value(self) -> float:
+        """The optimal steady-state value by the LP of Prop. II.3 (see :meth:`lp_optimal_policy`).
+
+        Examples
+        --------
+        >>> round(ElementaryLink(0.1, [1.0, 0.95, 0.9, 0.2]).lp_optimal_value(), 9)
+        0.2375
+        """
+        return self.lp_optimal_policy()[0]
+
     def optimal_policy(self, horizon: int) -> tuple[float, NDArray[np.int8]]:
+
         """Optimal ``V_horizon`` over all policies, by backward recursion (Theorem II.1, eq. 23-26).
 
         Returns
