@@ -22,7 +22,11 @@ def main() -> None:
     big = _link(10**6)
     report("optimal steady-state cutoff, m* = 1e6", median_time(big.optimal_cutoff), 0.1)
     link = _link(1000, p=0.05)
-    report("backward recursion, horizon 1000, m* = 1000", median_time(lambda: link.optimal_policy(1000), repeat=3), 1.0)
+    report(
+        "backward recursion, horizon 1000, m* = 1000",
+        median_time(lambda: link.optimal_policy(1000), repeat=3),
+        1.0,
+    )
     for m_star in (10**2, 10**3, 3 * 10**3, 10**4):
         lp_link = _link(m_star, p=0.01)
         start = time.perf_counter()

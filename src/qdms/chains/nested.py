@@ -430,7 +430,6 @@ class _Chain:
                     f"the means need the distribution of level {self.levels - 1} beyond "
                     f"max_steps={max_steps} time steps ({1 - float(np.sum(feed[0])):.3g} of its mass "
                     "lies further out): the expected waiting time is too long; raise max_steps"
-
                 )
             steps = min(max_steps, need)
             feed, _ = self.run(steps, top=False)

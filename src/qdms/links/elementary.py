@@ -406,7 +406,9 @@ class ElementaryLink:
         from ..mdp import MDP
 
         labels = tuple(range(-1, self.m_star + 1))
-        return MDP(list(self.transition_matrices()), state_labels=labels, action_labels=("wait", "request"))
+        return MDP(
+            list(self.transition_matrices()), state_labels=labels, action_labels=("wait", "request")
+        )
 
     def lp_optimal_policy(self) -> tuple[float, StationaryPolicy]:
         """Optimal steady-state value and a policy attaining it, by the LP of Prop. II.3.
@@ -439,7 +441,6 @@ class ElementaryLink:
         return self.lp_optimal_policy()[0]
 
     def optimal_policy(self, horizon: int) -> tuple[float, NDArray[np.int8]]:
-
         """Optimal ``V_horizon`` over all policies, by backward recursion (Theorem II.1, eq. 23-26).
 
         Returns
