@@ -23,9 +23,16 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)
-	$(BIN)/qdms demo --output $(OUT)/demo
+	$(BIN)/qdms run examples/metro-sensing.yaml -o $(OUT)/metro-sensing
+	@echo "open $(OUT)/metro-sensing/report.html (or report.md) to read the report"
 
+# The report test screenshots report.html with Debian's headless chromium: install it once
+# per machine when missing (best effort; the test skips with a message where it cannot).
 test: $(STAMP_TEST)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the report screenshot test (once per machine)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+		|| echo "chromium could not be installed: the screenshot test will be skipped"; }
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP_TEST)

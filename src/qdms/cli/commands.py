@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import demo, figures, qsm  # noqa: F401
+from . import demo, figures, qsm, run  # noqa: F401

@@ -83,7 +83,11 @@ class LinkPhysics:
         dt = check_positive("time_step_s", time_step_s)
         max_steps = None if math.isfinite(self.coherence_time_s) else self.max_storage_steps
         fids = memory_fidelities(
-            self.state, time_step_s=dt, coherence_time_s=self.coherence_time_s, noise=self.memory_noise, max_steps=max_steps
+            self.state,
+            time_step_s=dt,
+            coherence_time_s=self.coherence_time_s,
+            noise=self.memory_noise,
+            max_steps=max_steps,
         )
         return replace(self, time_step_s=dt, fidelities=fids)
 
