@@ -20,15 +20,11 @@ from qdms.apps.qkd import (
     six_state_key_fraction_from_qber,
 )
 from qdms.quantum import bell_diagonal_state, fidelity, max_entangled_ket, random_density_matrix
+from tests.conftest import simplex4
 
 X = np.array([[0, 1], [1, 0]])
 Y = np.array([[0, -1j], [1j, 0]])
 Z = np.diag([1.0, -1.0])
-simplex4 = (
-    st.lists(st.floats(0, 1), min_size=4, max_size=4)
-    .filter(lambda v: sum(v) > 1e-3)
-    .map(lambda v: np.array(v) / sum(v))
-)
 
 
 def agree_probability(rho, op):

@@ -20,12 +20,7 @@ from qdms.quantum import (
     max_entangled_ket,
     werner_state,
 )
-
-simplex4 = (
-    st.lists(st.floats(0, 1), min_size=4, max_size=4)
-    .filter(lambda v: sum(v) > 1e-3)
-    .map(lambda v: np.array(v) / sum(v))
-)
+from tests.conftest import simplex4
 
 
 def stored_fidelities(rho, kraus, steps):

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from qdms.quantum import (
     bell_basis,
@@ -16,12 +15,7 @@ from qdms.quantum import (
     werner_coefficients,
     werner_state,
 )
-
-simplex4 = (
-    st.lists(st.floats(0, 1), min_size=4, max_size=4)
-    .filter(lambda v: sum(v) > 1e-3)
-    .map(lambda v: np.array(v) / sum(v))
-)
+from tests.conftest import simplex4
 
 
 @given(simplex4)

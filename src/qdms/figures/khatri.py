@@ -55,6 +55,11 @@ FIGURE_DEFAULTS = {
 }
 
 
+def _default(name: str, value):
+    """``value``, or qdms's documented choice for the parameter the text lost."""
+    return FIGURE_DEFAULTS[name] if value is None else value
+
+
 def _distances(points: int = 121) -> NDArray[np.float64]:
     lo, hi = FIGURE_DEFAULTS["ground_distance_km"]
     return np.linspace(lo, hi, points)
@@ -95,11 +100,9 @@ def fig13_data(
     (1, 2)
     """
     d = _distances() if ground_distance_km is None else np.asarray(ground_distance_km, float)
-    h = np.asarray(FIGURE_DEFAULTS["altitudes_km"] if altitudes_km is None else altitudes_km, float)
-    m = FIGURE_DEFAULTS["modes"] if modes is None else modes
-    nbar = (
-        FIGURE_DEFAULTS["background_photons"] if background_photons is None else background_photons
-    )
+    h = np.asarray(_default("altitudes_km", altitudes_km), float)
+    m = _default("modes", modes)
+    nbar = _default("background_photons", background_photons)
     pair = _heralding(d, h, nbar)
     return Fig13(
         d, h, multiplexed_success_probability(pair.success_probability, m), pair.fidelity, m, nbar
@@ -173,11 +176,9 @@ def fig15_data(
     True
     """
     d = _distances() if ground_distance_km is None else np.asarray(ground_distance_km, float)
-    h = np.asarray(FIGURE_DEFAULTS["altitudes_km"] if altitudes_km is None else altitudes_km, float)
-    nbar = (
-        FIGURE_DEFAULTS["background_photons"] if background_photons is None else background_photons
-    )
-    rate = FIGURE_DEFAULTS["source_rate_hz"] if source_rate_hz is None else source_rate_hz
+    h = np.asarray(_default("altitudes_km", altitudes_km), float)
+    nbar = _default("background_photons", background_photons)
+    rate = _default("source_rate_hz", source_rate_hz)
     pair = _heralding(d, h, nbar)
     shape = pair.success_probability.shape
     q = pair.bell_coefficients.reshape(-1, 4)
@@ -221,11 +222,9 @@ def fig16_data(
     >>> data.value.shape, int(data.optimal_time[0]) >= 1
     ((1, 50), True)
     """
-    m = FIGURE_DEFAULTS["modes"] if modes is None else modes
-    nbar = (
-        FIGURE_DEFAULTS["background_photons"] if background_photons is None else background_photons
-    )
-    tc = FIGURE_DEFAULTS["coherence_time_s"] if coherence_time_s is None else coherence_time_s
+    m = _default("modes", modes)
+    nbar = _default("background_photons", background_photons)
+    tc = _default("coherence_time_s", coherence_time_s)
     t = np.arange(1, t_max + 1)
     values, activity, fidelity, best = [], [], [], []
     for d, h in cases:
@@ -279,12 +278,10 @@ def fig17_data(
         if ground_distance_km is None
         else np.asarray(ground_distance_km, float)
     )
-    h = np.asarray(FIGURE_DEFAULTS["altitudes_km"] if altitudes_km is None else altitudes_km, float)
-    m = FIGURE_DEFAULTS["modes"] if modes is None else modes
-    nbar = (
-        FIGURE_DEFAULTS["background_photons"] if background_photons is None else background_photons
-    )
-    tc = FIGURE_DEFAULTS["coherence_time_s"] if coherence_time_s is None else coherence_time_s
+    h = np.asarray(_default("altitudes_km", altitudes_km), float)
+    m = _default("modes", modes)
+    nbar = _default("background_photons", background_photons)
+    tc = _default("coherence_time_s", coherence_time_s)
     value = np.empty((h.size, d.size))
     activity = np.empty_like(value)
     for i, alt in enumerate(h):

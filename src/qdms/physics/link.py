@@ -184,24 +184,49 @@ def fiber_link(
         detector_efficiency=detector_efficiency,
         dark_count_probability=dark_count_probability,
     )
-    p = multiplexed_success_probability(p1, modes)
     dt = round_trip_time_step_s(length, group_index=group_index)
     if dt == 0:
         raise ValueError("length_km must be > 0 to define a time step")
+    return _stored_link(
+        p1,
+        rho,
+        dt,
+        eta,
+        f"fiber {length:g} km, L0 {attenuation_length_km:g} km, {modes} mode(s)",
+        modes=modes,
+        coherence_time_s=coherence_time_s,
+        memory_noise=memory_noise,
+        max_storage_steps=max_storage_steps,
+    )
+
+
+def _stored_link(
+    p_single: float,
+    rho: NDArray[np.complex128],
+    time_step_s: float,
+    transmittance: float,
+    description: str,
+    *,
+    modes: int,
+    coherence_time_s: float,
+    memory_noise: MemoryNoise,
+    max_storage_steps: int | None,
+) -> LinkPhysics:
+    """Multiplex a heralded pair over ``modes`` and store it: the common end of every link builder."""
     fids = memory_fidelities(
         rho,
-        time_step_s=dt,
+        time_step_s=time_step_s,
         coherence_time_s=coherence_time_s,
         noise=memory_noise,
         max_steps=max_storage_steps,
     )
     return LinkPhysics(
-        success_probability=float(p),
+        success_probability=float(multiplexed_success_probability(p_single, modes)),
         state=rho,
-        time_step_s=dt,
+        time_step_s=time_step_s,
         fidelities=fids,
-        transmittance=(eta, eta),
-        description=f"fiber {length:g} km, L0 {attenuation_length_km:g} km, {modes} mode(s)",
+        transmittance=(transmittance, transmittance),
+        description=description,
         coherence_time_s=coherence_time_s,
         memory_noise=memory_noise,
     )
@@ -238,28 +263,18 @@ def satellite_link(
     pair = background_heralding(
         eta, eta, background_photons_a=nbar, background_photons_b=nbar, source=source
     )
-    p = multiplexed_success_probability(pair.success_probability, modes)
     dt = round_trip_time_step_s(ground_distance_km)
     if dt == 0:
         raise ValueError("ground_distance_km must be > 0 to define a time step")
-    rho = bell_diagonal_state(pair.bell_coefficients)
-    fids = memory_fidelities(
-        rho,
-        time_step_s=dt,
-        coherence_time_s=coherence_time_s,
-        noise=memory_noise,
-        max_steps=max_storage_steps,
-    )
-    return LinkPhysics(
-        success_probability=float(p),
-        state=rho,
-        time_step_s=dt,
-        fidelities=fids,
-        transmittance=(eta, eta),
-        description=(
-            f"satellite at {altitude_km:g} km over stations {ground_distance_km:g} km apart, "
-            f"nbar {nbar:g}, {modes} mode(s)"
-        ),
+    return _stored_link(
+        pair.success_probability,
+        bell_diagonal_state(pair.bell_coefficients),
+        dt,
+        eta,
+        f"satellite at {altitude_km:g} km over stations {ground_distance_km:g} km apart, "
+        f"nbar {nbar:g}, {modes} mode(s)",
+        modes=modes,
         coherence_time_s=coherence_time_s,
         memory_noise=memory_noise,
+        max_storage_steps=max_storage_steps,
     )
