@@ -97,3 +97,26 @@ def test_settings_validation():
         ProtocolSettings(swap_probability=1.5)
     with pytest.raises(ValueError, match="on_failure must be"):
         ProtocolSettings(on_failure="later")
+
+
+def test_ghz_request_served_by_a_multipartite_source():
+    # Three sensors fed by one GHZ source (a hyperedge): no hub, no joining.
+    ghz_link = Link("src", ("a", "b", "c"), ElementaryLink(0.2, [0.95, 0.9, 0.85]), 1e-4)
+    pair = Link("a-b", ("a", "b"), ElementaryLink(0.5, [1.0]), 1e-4)
+    net = Network((Node("a"), Node("b"), Node("c")), (ghz_link, pair))
+    plan = serve_requests(net, [Request("g", ("c", "a", "b"), kind="ghz")])
+    result = plan.results[0]
+    assert result.served and result.hyperedge == "src" and result.paths == ()
+    assert result.fidelity == pytest.approx(0.95)  # found active in its heralding step
+    assert result.mean_waiting_time_s == pytest.approx(1e-4 / 0.2)
+    assert plan.used_links() == {"src": "g"}
+    rounds = serve_requests(
+        net,
+        [Request("g", ("a", "b", "c"), kind="ghz")],
+        ProtocolSettings(on_failure="restart", round_steps=2),
+    )
+    link = ghz_link.elementary
+    dist = link.state_distribution(2, ghz_link.effective_policy)
+    active = 1 - dist[0]
+    assert rounds.results[0].fidelity == pytest.approx(dist[1:] @ link.fidelities / active)
+    assert rounds.results[0].mean_waiting_time_s == pytest.approx(2 * 1e-4 / active)

@@ -11,7 +11,9 @@ nodes the network does not connect) raise ``ValueError`` naming the request.
 Bipartite requests: the best path by the request's metric
 (:func:`best_path`), analysed exactly by :func:`analyse_path`.
 
-Multipartite requests: a hub (a node with memory, not a terminal) gets an
+GHZ requests whose nodes share a free multipartite source (a hyperedge,
+Khatri Fig. 2) are served by it directly. Other multipartite requests: a hub (a node with memory, not a terminal) gets an
+
 edge-disjoint virtual link to every terminal; when all links of all these
 paths are active together the repeaters swap and the hub distributes the
 target graph state with the star protocol of Khatri Sec. III.2.3 (a GHZ
@@ -172,6 +174,8 @@ class RequestResult:
     delivery_probability : probability that the target is delivered at all (below 1
         only when the protocol stops after one round).
     mean_waiting_time_s : expected time until the target is delivered, given delivery.
+    hyperedge : the multipartite source that serves a GHZ request directly, if any.
+
     path_reports : the per-path analyses (bipartite: one).
     """
 
@@ -185,6 +189,13 @@ class RequestResult:
     delivery_probability: float | None = None
     mean_waiting_time_s: float | None = None
     path_reports: tuple[PathReport, ...] = field(default=(), repr=False)
+    hyperedge: str | None = None
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """The elementary links this request occupies."""
+        own = (self.hyperedge,) if self.hyperedge else ()
+        return own + tuple(name for p in self.paths for name in p.links)
 
 
 @dataclass(frozen=True)
@@ -203,7 +214,7 @@ class ServicePlan:
 
     def used_links(self) -> dict[str, str]:
         """Link name -> the request it serves."""
-        return {name: r.request.name for r in self.served for p in r.paths for name in p.links}
+        return {name: r.request.name for r in self.served for name in r.links}
 
 
 def _check_request(network: Network, request: Request) -> None:
@@ -218,6 +229,10 @@ def _check_request(network: Network, request: Request) -> None:
     graph = nx.Graph()
     graph.add_nodes_from(known)
     graph.add_edges_from(lk.nodes for lk in network.links if not lk.is_hyperedge)
+    if request.kind == "ghz" and any(
+        set(lk.nodes) == set(request.nodes) for lk in network.hyperedges
+    ):
+        return  # a multipartite source joins exactly these nodes
     first = request.nodes[0]
     for other in request.nodes[1:]:
         if not nx.has_path(graph, first, other):
@@ -267,10 +282,44 @@ def _busy_reason(network: Network, request: Request, busy: set[str]) -> str:
     )
 
 
+def _serve_from_hyperedge(
+    request: Request, settings: ProtocolSettings, busy: set[str], network: Network
+) -> RequestResult | None:
+    """A GHZ request whose nodes share a free multipartite source (Khatri Fig. 2) is served by it.
+
+    The source's fidelities ``f(m)`` are then the target state's fidelities
+    (its GHZ state over memory time); no joining is needed.
+    """
+    if request.kind != "ghz":
+        return None
+    for link in network.hyperedges:
+        if set(link.nodes) == set(request.nodes) and link.name not in busy:
+            delivery = delivery_for(
+                [link], round_steps=settings.round_steps, on_failure=settings.on_failure
+            )
+            deliver, _, steps = waiting_figures(delivery, 1.0, settings.on_failure)
+            return RequestResult(
+                request,
+                True,
+                paths=(),
+                hub=None,
+                fidelity=delivery.expect([np.asarray(link.elementary.fidelities)]),
+                join_probability=1.0,
+                delivery_probability=deliver,
+                mean_waiting_time_s=steps * link.time_step_s,
+                hyperedge=link.name,
+            )
+    return None
+
+
 def _serve_multipartite(
     network: Network, request: Request, settings: ProtocolSettings, busy: set[str]
 ) -> RequestResult:
+    direct = _serve_from_hyperedge(request, settings, busy, network)
+    if direct is not None:
+        return direct
     terminals = request.nodes
+
     candidates = [n.name for n in network.nodes if n.name not in terminals and n.memory_qubits >= 1]
     best: tuple[float, str, list[Path]] | None = None
     for hub in candidates:
@@ -372,7 +421,7 @@ def serve_requests(
         else:
             result = _serve_multipartite(network, request, settings, busy)
         if result.served:
-            busy.update(name for p in result.paths for name in p.links)
+            busy.update(result.links)
         results.append(result)
     return ServicePlan(tuple(results))
 
