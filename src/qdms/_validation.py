@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "check_finite",
     "check_int",
+    "check_int_array",
     "check_nonnegative",
     "check_positive",
     "check_probability",
@@ -91,6 +92,27 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
         hi = "inf" if high is None else str(high)
         raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {v}")
     return v
+
+
+def check_int_array(
+    name: str, value: ArrayLike, *, low: int | None = None, hint: str = ""
+) -> NDArray[np.int64]:
+    """Return ``value`` as an int64 array (scalar or any shape) with every entry >= ``low``.
+
+    Floats are accepted when they are whole numbers; ``hint`` is appended to the
+    range in the error message.
+    """
+    arr = np.asarray(value)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        raise TypeError(f"{name} must hold integers, got {_short(value)}")
+    if np.issubdtype(arr.dtype, np.floating) and (
+        not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))
+    ):
+        raise TypeError(f"{name} must hold integers, got {_short(value)}")
+    arr = arr.astype(np.int64)
+    if low is not None and np.any(arr < low):
+        raise ValueError(f"{name} must be >= {low}{hint}, got {_short(value)}")
+    return arr
 
 
 def check_real_array(

@@ -344,7 +344,7 @@ def test_monte_carlo_agrees(policy):
         (
             lambda: ElementaryLink(0.5, [1.0]).value(1.5, MemoryCutoff(0)),
             TypeError,
-            "t must be integer",
+            "t must hold integers",
         ),
     ],
 )

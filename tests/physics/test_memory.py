@@ -73,7 +73,7 @@ def test_damping_parameter_and_storage():
 def test_bad_input():
     with pytest.raises(ValueError, match="steps must be >= 0"):
         depolarising_memory_fidelity(0.9, 0.1, -1)
-    with pytest.raises(TypeError, match="steps must be integers"):
+    with pytest.raises(TypeError, match="steps must hold integers"):
         depolarising_memory_fidelity(0.9, 0.1, 1.5)
     with pytest.raises(ValueError, match="gamma must be a probability"):
         amplitude_damping_memory_fidelity([1, 0, 0, 0], 2.0, 1)

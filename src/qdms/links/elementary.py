@@ -43,24 +43,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import check_int, check_probability, check_probability_array
+from .._validation import check_int, check_int_array, check_probability, check_probability_array
 from .policies import ForwardRecursion, MemoryCutoff, Policy, StationaryPolicy
 
 __all__ = ["ElementaryLink"]
 
 
 def _times(t: int | ArrayLike) -> tuple[NDArray[np.int64], bool]:
-    arr = np.asarray(t)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"t must be integer time steps, got {t!r}")
-    if np.issubdtype(arr.dtype, np.floating):
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise TypeError(f"t must be integer time steps, got {t!r}")
-    arr = arr.astype(np.int64)
+    arr = check_int_array("t", t, low=1, hint=" (time counts from the first request)")
     if arr.size == 0:
         raise ValueError("t must contain at least one time step")
-    if np.any(arr < 1):
-        raise ValueError(f"t must be >= 1 (time counts from the first request), got {t!r}")
     return arr, arr.ndim == 0
 
 

@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import check_nonnegative, check_positive, check_probability
+from .._validation import check_int_array, check_nonnegative, check_positive, check_probability
 from ..quantum import check_bell_coefficients, check_density_matrix
 
 __all__ = [
@@ -31,18 +31,7 @@ __all__ = [
 
 
 def _steps(steps: int | ArrayLike) -> NDArray[np.int64]:
-    arr = np.asarray(steps)
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
-        raise TypeError(f"steps must be integers, got {steps!r}")
-    if np.issubdtype(arr.dtype, np.floating):
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise TypeError(f"steps must be integers, got {steps!r}")
-        arr = arr.astype(np.int64)
-    if np.any(arr < 0):
-        raise ValueError(f"steps must be >= 0, got {steps!r}")
-    return arr
+    return check_int_array("steps", steps, low=0)
 
 
 def _survival(decay: float, steps: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..._validation import check_finite, check_int, check_real_array
+from ..._validation import check_finite, check_int, check_int_array, check_real_array
 from ...quantum import check_density_matrix, max_entangled_ket
 
 __all__ = [
@@ -121,13 +121,7 @@ def check_attacked(value: Any, name: str = "attacked") -> NDArray[np.int64] | in
     arr = np.asarray(value)
     if arr.ndim == 0:
         return check_int(name, arr.item(), low=0)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be an integer or an array of integers, got {_short(value)}")
-    if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-        raise TypeError(f"{name} must hold integers, got {_short(value)}")
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must have every entry >= 0, found {arr[arr < 0].flat[0]!r}")
-    return arr.astype(np.int64)
+    return check_int_array(name, arr, low=0)
 
 
 def phi_plus_density() -> NDArray[np.complex128]:
