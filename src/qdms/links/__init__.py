@@ -6,7 +6,7 @@ values, activity probabilities and fidelities, optimal cutoffs, the LP of
 Prop. II.3 and backward recursion.
 """
 
-from .elementary import ElementaryLink
+from .elementary import ElementaryLink, last_reachable_age
 from .policies import (
     ForwardRecursion,
     MemoryCutoff,
@@ -22,4 +22,5 @@ __all__ = [
     "Policy",
     "StationaryPolicy",
     "forward_recursion_cutoff",
+    "last_reachable_age",
 ]

@@ -46,7 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import check_int, check_int_array, check_probability, check_probability_array
 from .policies import ForwardRecursion, MemoryCutoff, Policy, StationaryPolicy
 
-__all__ = ["ElementaryLink"]
+__all__ = ["ElementaryLink", "last_reachable_age"]
 
 
 def _times(t: int | ArrayLike) -> tuple[NDArray[np.int64], bool]:
@@ -54,6 +54,21 @@ def _times(t: int | ArrayLike) -> tuple[NDArray[np.int64], bool]:
     if arr.size == 0:
         raise ValueError("t must contain at least one time step")
     return arr, arr.ndim == 0
+
+
+def last_reachable_age(decision: NDArray[np.float64]) -> int:
+    """The oldest age a stationary decision (request probabilities over ``m = -1..m*``) can reach.
+
+    From ``m = -1`` a link ages one step at a time until it is requested for
+    sure; older ages are never visited.
+
+    Examples
+    --------
+    >>> last_reachable_age(np.array([1.0, 0.0, 0.5, 1.0, 0.0]))
+    2
+    """
+    certain = np.flatnonzero(decision[1:] >= 1.0)
+    return int(certain[0]) if certain.size else decision.size - 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,10 +192,7 @@ class ElementaryLink:
         """
         p, f = self.p, self.fidelities
         schedule = np.broadcast_to(d, (t_max, d.shape[-1]))
-        top = self.m_star
-        if d.ndim == 1:
-            certain = np.flatnonzero(d[1:] >= 1.0)
-            top = int(certain[0]) if certain.size else self.m_star  # last reachable age
+        top = last_reachable_age(d) if d.ndim == 1 else self.m_star
         f_act = f[: top + 1]
         x = np.zeros(top + 1)
         u = 1.0

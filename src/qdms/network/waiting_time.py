@@ -39,7 +39,7 @@ from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
 from .._validation import check_int, check_positive, check_probability, check_probability_array
-from ..links import ElementaryLink, MemoryCutoff, Policy
+from ..links import ElementaryLink, MemoryCutoff, Policy, last_reachable_age
 
 __all__ = [
     "MAX_PRODUCT_STATES",
@@ -147,8 +147,7 @@ def _link_chain(link: ElementaryLink, policy: Policy):
     """
     wait, request = link.transition_matrices()
     d = link.decision_function(policy)
-    certain = np.flatnonzero(d[1:] >= 1.0)
-    top = int(certain[0]) if certain.size else link.m_star
+    top = last_reachable_age(d)
     keep = top + 2  # states -1..top
     chain = (wait @ sparse.diags_array(1.0 - d) + request @ sparse.diags_array(d)).tocsr()
     return chain[:keep][:, :keep].tocsr(), top + 1  # still stochastic: d(top) = 1
