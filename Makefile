@@ -8,7 +8,7 @@ STAMP_RUN := $(VENV)/.qdms-installed
 STAMP_TEST := $(VENV)/.qdms-test-installed
 OUT ?= out
 
-.PHONY: demo test test-slow bench lint format figures clean
+.PHONY: demo test test-slow test-deep bench lint format figures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: $(STAMP_TEST)
 
 test-slow: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q -m slow
+
+# Property tests with 2000 fresh random examples each (CI's profile is fixed and small).
+test-deep: $(STAMP_TEST)
+	QDMS_HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -q -p no:cacheprovider $$( \
+		grep -rl --include='*.py' '@given' tests)
 
 bench: $(STAMP_RUN)
 	$(BIN)/python -m benchmarks

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-settings.register_profile(
-    "qdms", deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile("qdms")
+# The default profile is derandomised: CI draws the same examples on every run, so a red
+# build is a real regression, never a new random draw. `make test-deep` searches afresh
+# with many more examples (profile "deep").
+_common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("qdms", max_examples=40, derandomize=True, database=None, **_common)
+settings.register_profile("deep", max_examples=2000, **_common)
+settings.load_profile(os.environ.get("QDMS_HYPOTHESIS_PROFILE", "qdms"))
 
 
 @pytest.fixture

@@ -163,3 +163,118 @@ def test_optimal_value_beats_exhaustive_deterministic_policies():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# --- the embedded-chain closed forms against the MDP and exact rational arithmetic ----------
+
+
+@pytest.mark.parametrize("p1,p2", [(0.3, 0.3), (0.7, 0.2), (1.0, 0.4), (0.05, 1.0)])
+@pytest.mark.parametrize("c1,c2", [(0, 0), (2, 5), (None, 3), (4, None), (None, None)])
+def test_waiting_time_equals_the_mdp_absorption_time(p1, p2, c1, c2):
+    from qdms.chains.two_link import _waiting_model
+
+    model, decision = _waiting_model(p1, p2, 0.6, c1, c2)
+    res = absorption_analysis(model.mdp, decision, model.initial, absorbing=model.absorbing)
+    assert two_link_waiting_time(p1, p2, 0.6, c1, c2) == pytest.approx(
+        res.expected_steps - 1, rel=1e-12
+    )
+
+
+@pytest.mark.parametrize("c1,c2", [(0, 0), (2, 3), (None, 1), (3, None), (None, None)])
+def test_delivered_fidelity_equals_the_mdp_absorption_distribution(c1, c2):
+    from qdms.chains.two_link import _model_for_links, _swap_fidelity_table
+
+    a = ElementaryLink(0.35, [1.0, 0.96, 0.9, 0.85, 0.7])
+    b = ElementaryLink(0.6, [0.98, 0.9, 0.8, 0.75])
+    model = _model_for_links(a, b, 0.8)
+    decision = two_link_cutoff_decision(model, c1, c2)
+    res = absorption_analysis(model.mdp, decision, model.initial, absorbing=model.absorbing)
+    expected = res.value(_swap_fidelity_table(a, b, model))
+    assert two_link_delivered_fidelity(a, b, 0.8, c1, c2) == pytest.approx(expected, rel=1e-12)
+
+
+def _exact_first_joint_activity(p, cutoffs, dead):
+    """E[T] and the age distribution at T, by Gaussian elimination over Fractions.
+
+    Each link's ages -1..c (c None: a single 'active' state kept for ever). From age c
+    the link requests in the next step, or (dead) spends it inactive first.
+    """
+    from fractions import Fraction
+
+    def steps(p, c, dead):  # {state: {next: probability}} of one link, -1 inactive
+        if c is None:
+            return {-1: {0: p, -1: 1 - p}, 0: {0: Fraction(1)}}
+        out = {-1: {0: p, -1: 1 - p}}
+        for m in range(c):
+            out[m] = {m + 1: Fraction(1)}
+        out[c] = {-1: Fraction(1)} if dead else {0: p, -1: 1 - p}
+        return out
+
+    one, two = (steps(q, c, d) for q, c, d in zip(p, cutoffs, dead, strict=True))
+    transient = [(a, b) for a in one for b in two if a < 0 or b < 0]
+    index = {s: i for i, s in enumerate(transient)}
+    n = len(transient)
+    # (I - Q) x = rhs for the mean time (rhs 1) and for each absorbing pair of ages.
+    hits = sorted({(a2, b2) for a in one for b in two for a2 in one[a] for b2 in two[b]
+                   if a2 >= 0 and b2 >= 0})  # fmt: skip
+    rows = []
+    for s in transient:
+        row = [Fraction(0)] * n + [Fraction(1)] + [Fraction(0)] * len(hits)
+        row[index[s]] += 1
+        for a2, pa in one[s[0]].items():
+            for b2, pb in two[s[1]].items():
+                if (a2, b2) in index:
+                    row[index[(a2, b2)]] -= pa * pb
+                else:
+                    row[n + 1 + hits.index((a2, b2))] += pa * pb
+        rows.append(row)
+    for k in range(n):  # Gauss-Jordan; I - Q is diagonally dominant, no pivoting needed
+        rows[k] = [v / rows[k][k] for v in rows[k]]
+        for i in range(n):
+            if i != k and rows[i][k]:
+                f = rows[i][k]
+                rows[i] = [v - f * w for v, w in zip(rows[i], rows[k], strict=True)]
+    start = rows[index[(-1, -1)]]
+    return start[n], dict(zip(hits, start[n + 1 :], strict=True))
+
+
+@pytest.mark.parametrize("p", [1e-3, 1e-8, 1e-14, 1e-20])
+@pytest.mark.parametrize("c1,c2", [(0, 0), (3, 1), (None, 2), (None, None)])
+def test_tiny_probabilities_keep_every_digit_of_the_waiting_time(p, c1, c2):
+    from fractions import Fraction
+
+    # The MDP's absorbing-chain solve loses ~ log10(1/p^2) digits here; the closed form none.
+    p1, p2 = Fraction(p), Fraction(p) * 3 / 7
+    mean, _ = _exact_first_joint_activity((p1, p2), (c1, c2), (False, False))
+    got = two_link_waiting_time(float(p1), float(p2), 0.25, c1, c2)
+    assert got == pytest.approx(float(mean * 4), rel=1e-12)
+    if c1 == c2 is not None:
+        sym, _ = _exact_first_joint_activity((p1, p1), (c1, c1), (False, False))
+        assert two_link_waiting_time_analytic(p, 0.25, c1) == pytest.approx(
+            float(sym * 4), rel=1e-12
+        )
+
+
+@pytest.mark.parametrize("p", [0.4, 1e-6, 1e-13, 1e-20])
+@pytest.mark.parametrize("c1,c2", [(2, 3), (None, 1), (0, None), (None, None)])
+def test_tiny_probabilities_keep_every_digit_of_the_delivered_fidelity(p, c1, c2):
+    from fractions import Fraction
+
+    a = ElementaryLink(p, [1.0, 0.9, 0.8, 0.6])
+    b = ElementaryLink(p / 3, [0.97, 0.7, 0.5, 0.45])
+    _, ages = _exact_first_joint_activity(
+        (Fraction(a.p), Fraction(b.p)),
+        (a.m_star if c1 is None else c1, b.m_star if c2 is None else c2),
+        (c1 is None, c2 is None),
+    )
+    f1, f2 = a.fidelities, b.fidelities
+    expected = sum(
+        w
+        * (
+            Fraction(f1[m1]) * Fraction(f2[m2])
+            + (1 - Fraction(f1[m1])) * (1 - Fraction(f2[m2])) / 3
+        )
+        for (m1, m2), w in ages.items()
+    ) / sum(ages.values())
+    got = two_link_delivered_fidelity(a, b, 0.5, c1, c2)
+    assert got == pytest.approx(float(expected), rel=1e-12)

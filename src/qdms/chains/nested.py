@@ -575,11 +575,14 @@ def _tail_bound(s, h, p_swap, t, size) -> float:
 def _werner_of(
     pmf: NDArray[np.float64], weighted: NDArray[np.float64], best: float
 ) -> NDArray[np.float64]:
-    """``weighted / pmf`` kept in ``[0, best]``; 0 where ``pmf == 0``."""
-    weighted = np.clip(weighted, 0.0, best * pmf)
+    """``weighted / pmf`` kept in ``[0, best]``; 0 where ``pmf == 0``.
+
+    The ratio is clipped, not ``weighted`` against ``best * pmf``: with a tiny ``best`` that
+    product is subnormal and has lost the digits the bound needs.
+    """
     out = np.zeros(len(pmf))
     np.divide(weighted, pmf, out=out, where=pmf > 0.0)
-    return out
+    return np.clip(out, 0.0, best, out=out)
 
 
 def renewal_means(

@@ -29,11 +29,37 @@ The analytic waiting time of Shchukin, Schmidt and van Loock (PRA 100,
     E[W] = (3 - 2p - 2 q^{t*+1}) / (p_swap p (2 - p - 2 q^{t*+1})),
 
 which is ``(3 - 2p)/(p_swap p (2 - p))`` without a cutoff and
-``1/(p_swap p^2)`` for ``t* = 0``.
+``1/(p_swap p^2)`` for ``t* = 0``. It is evaluated with ``expm1``/``log1p``:
+``2 - p - 2 q^{t*+1} ~ (2 t* + 1) p`` cancels for small ``p``.
+
+Under the cutoff policy the waiting time and the delivered fidelity are also
+computed without the MDP, from a three-state embedded chain that keeps full
+relative precision down to ``p = 1e-20`` (the MDP's absorbing-chain solve,
+whose matrix has condition number ``~ 1/(p1 p2)``, does not). Observe the
+pair of links only at three kinds of moments:
+
+* ``B``: both links inactive; in each next step both request. Per step: both
+  succeed (hit) with ``p1 p2``, only link ``i`` (go to ``I_i``) with
+  ``p_i (1 - p_j)``, neither (stay) with ``(1 - p1)(1 - p2)``.
+* ``I_i``: link ``i`` was heralded in this step (age 0), link ``j`` is
+  inactive. Link ``i`` stays active for ages ``1..c_i``; link ``j`` is
+  heralded in the ``k``-th of those steps with ``p_j (1 - p_j)^(k-1)`` (hit,
+  with ages ``(k, 0)``). If not (``s_i = (1 - p_j)^{c_i}``), step ``c_i + 1``
+  decides as ``B`` does, except that a link held to its memory limit ``m*``
+  without a cutoff spends that step inactive (Khatri's ``T0``) and cannot be
+  heralded in it. The mean time spent is
+  ``E_i = sum_{k=0}^{c_i} (1 - p_j)^k = -expm1((c_i + 1) log1p(-p_j)) / p_j``.
+
+``E[T] = sum_s N[B, s] E_s`` with ``N = (I - P)^{-1}`` the visits of the
+embedded chain (``E_B = 1``) and ``E[W] = E[T] / p_swap``. ``N`` is computed
+by Grassmann-Taksar-Heyman elimination: the diagonal ``1 - P[s, s]`` is
+formed as the sum of the exit and off-diagonal probabilities, so nothing is
+subtracted and every digit survives.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +71,6 @@ from ..links import ElementaryLink, MemoryCutoff
 from ..mdp import (
     MDP,
     absorbing_value_lp,
-    absorption_analysis,
     absorption_time_lp,
     absorption_time_pmf,
 )
@@ -191,15 +216,19 @@ def _cutoff(name: str, value: int | None) -> int | None:
     return None if value is None else check_int(name, value, low=0)
 
 
+def _positive(name: str, p: float, why: str) -> float:
+    """A probability that must not be 0, or a ValueError saying ``why``."""
+    p = check_probability(name, p)
+    if p == 0:
+        raise ValueError(f"{name} must be > 0: {why}")
+    return p
+
+
 def _waiting_model(p1, p2, p_swap, cutoff1, cutoff2) -> tuple[TwoLinkModel, NDArray[np.float64]]:
-    p_swap = check_probability("p_swap", p_swap)
-    if p_swap == 0:
-        raise ValueError("p_swap must be > 0: the end-to-end link is never created")
+    p_swap = _positive("p_swap", p_swap, "the end-to-end link is never created")
     chains = []
     for name, p, cname, cutoff in (("p1", p1, "cutoff1", cutoff1), ("p2", p2, "cutoff2", cutoff2)):
-        p = check_probability(name, p)
-        if p == 0:
-            raise ValueError(f"{name} must be > 0: that link is never heralded")
+        p = _positive(name, p, "that link is never heralded")
         cutoff = _cutoff(cname, cutoff)
         chains.append(
             _persistent_chain(p)
@@ -211,13 +240,111 @@ def _waiting_model(p1, p2, p_swap, cutoff1, cutoff2) -> tuple[TwoLinkModel, NDAr
     return model, two_link_cutoff_decision(model, cutoff1, cutoff2)
 
 
+def _probability_of_none(p: float, steps: float) -> float:
+    """``(1 - p)^steps`` for ``steps`` in ``0..inf`` (``0^0 = 1``), via ``log1p``."""
+    if steps == 0 or p == 0:
+        return 1.0
+    return math.exp(steps * math.log1p(-p)) if p < 1 else 0.0
+
+
+def _probability_of_some(p: float, steps: float) -> float:
+    """``1 - (1 - p)^steps`` without cancellation."""
+    if steps == 0 or p == 0:
+        return 0.0
+    return -math.expm1(steps * math.log1p(-p)) if p < 1 else 1.0
+
+
+def _gth_visits(moves: NDArray[np.float64], exits: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``N = (I - P)^{-1}`` of a small absorbing chain, subtraction-free (Grassmann-Taksar-Heyman).
+
+    ``moves[s, u]`` are the transition probabilities among transient states
+    (the diagonal is ignored) and ``exits[s]`` the absorption probabilities;
+    each row of ``1 - P[s, s]`` is rebuilt as ``exits[s] + sum_{u != s} P[s, u]``.
+    """
+    n = len(exits)
+    p = moves.astype(float).copy()
+    np.fill_diagonal(p, 0.0)
+    h = exits.astype(float).copy()
+    b = np.eye(n)
+    diag = np.empty(n)
+    for k in range(n):
+        rest = np.arange(k + 1, n)
+        diag[k] = h[k] + p[k, rest].sum()
+        for i in rest:
+            f = p[i, k] / diag[k]
+            p[i, rest] += f * p[k, rest]
+            h[i] += f * h[k]
+            b[i] += f * b[k]
+    p[np.arange(n), np.arange(n)] = 0.0
+    x = np.empty((n, n))
+    for k in range(n - 1, -1, -1):
+        rest = np.arange(k + 1, n)
+        x[k] = (b[k] + p[k, rest] @ x[rest]) / diag[k]
+    return x
+
+
+@dataclass(frozen=True)
+class _FirstJointActivity:
+    """From the embedded chain: ``E[T]`` and the distribution of the ages ``(m1, m2)`` at ``T``."""
+
+    mean_steps: float
+    weights: NDArray[np.float64]
+    m1: NDArray[np.int64]
+    m2: NDArray[np.int64]
+
+
+def _first_joint_activity(
+    p: tuple[float, float], cutoffs: tuple[float, float], dead: tuple[bool, bool]
+) -> _FirstJointActivity:
+    """The embedded chain of the module notes, started in ``B``.
+
+    ``cutoffs[i]``: the last age at which link ``i`` is held (``inf``: for
+    ever; the age distribution is then left empty); ``dead[i]``: the step
+    after it is spent inactive (memory limit without a cutoff) instead of
+    requesting.
+    """
+    p1, p2 = p
+    moves, exits, steps = np.zeros((3, 3)), np.zeros(3), np.ones(3)
+    moves[0] = ((1.0 - p1) * (1.0 - p2), p1 * (1.0 - p2), (1.0 - p1) * p2)
+    exits[0] = p1 * p2
+    survive = [0.0, 0.0]
+    for i, j in ((0, 1), (1, 0)):
+        c, s = cutoffs[i], 1 + i
+        survive[i] = _probability_of_none(p[j], c)  # link j is not heralded while i is held
+        steps[s] = _probability_of_some(p[j], c + 1) / p[j]
+        exits[s] = _probability_of_some(p[j], c)
+        if dead[i]:  # step c + 1: link i is inactive, only link j can be heralded
+            moves[s, [0, 1 + j]] = survive[i] * (1.0 - p[j]), survive[i] * p[j]
+        else:  # step c + 1: both request, as from B
+            moves[s] = survive[i] * moves[0]
+            exits[s] += survive[i] * p1 * p2
+    visits = _gth_visits(moves, exits)[0]
+    mean_steps = float(visits @ steps)
+    if math.inf in cutoffs:
+        empty = np.zeros(0, dtype=np.int64)
+        return _FirstJointActivity(mean_steps, np.zeros(0), empty, empty)
+    fresh = p1 * p2 * (visits[0] + sum(visits[1 + i] * survive[i] for i in (0, 1) if not dead[i]))
+    weights, m1, m2 = [np.array([fresh])], [np.zeros(1, dtype=np.int64)], [np.zeros(1, np.int64)]
+    for i, j in ((0, 1), (1, 0)):
+        k = np.arange(1, int(cutoffs[i]) + 1)
+        weights.append(
+            visits[1 + i] * p[j] * np.array([_probability_of_none(p[j], n - 1) for n in k])
+        )
+        m1.append(k if i == 0 else np.zeros_like(k))
+        m2.append(k if i == 1 else np.zeros_like(k))
+    return _FirstJointActivity(mean_steps, *map(np.concatenate, (weights, m1, m2)))
+
+
 def two_link_waiting_time(
     p1: float, p2: float, p_swap: float, cutoff1: int | None, cutoff2: int | None
 ) -> float:
     """Expected waiting time of the end-to-end link under the cutoff policy (eq. 119), in steps.
 
-    ``cutoff = None``: that link is never discarded (unbounded memory). The
-    absorbing-chain computation of Khatri App. A.3 on the two-link MDP.
+    ``cutoff = None``: that link is never discarded (unbounded memory).
+    ``E[W] = E[T] / p_swap`` with ``E[T]`` from the embedded chain of the
+    module notes, accurate to the last digits for any ``p`` down to 1e-20;
+    the tests check it against the absorbing-chain computation of Khatri
+    App. A.3 on the two-link MDP, exact rational arithmetic and Monte Carlo.
 
     Examples
     --------
@@ -226,9 +353,14 @@ def two_link_waiting_time(
     >>> two_link_waiting_time(1.0, 1.0, 1.0, 0, 0)
     1.0
     """
-    model, decision = _waiting_model(p1, p2, p_swap, cutoff1, cutoff2)
-    res = absorption_analysis(model.mdp, decision, model.initial, absorbing=model.absorbing)
-    return res.expected_steps - 1.0
+    p_swap = _positive("p_swap", p_swap, "the end-to-end link is never created")
+    p = (_positive("p1", p1, "that link is never heralded"),
+         _positive("p2", p2, "that link is never heralded"))  # fmt: skip
+    cutoffs = tuple(
+        math.inf if c is None else _cutoff(name, c)
+        for name, c in (("cutoff1", cutoff1), ("cutoff2", cutoff2))
+    )
+    return _first_joint_activity(p, cutoffs, (False, False)).mean_steps / p_swap
 
 
 def two_link_waiting_time_pmf(
@@ -263,8 +395,12 @@ def two_link_waiting_time_analytic(p: float, p_swap: float, cutoff: int | None) 
     ps = check_probability("p_swap", p_swap)
     if p == 0 or ps == 0:
         raise ValueError("p and p_swap must be > 0: the end-to-end link is never created")
-    tail = 0.0 if cutoff is None else 2.0 * (1.0 - p) ** (check_int("cutoff", cutoff, low=0) + 1)
-    return (3.0 - 2.0 * p - tail) / (ps * p * (2.0 - p - tail))
+    if cutoff is None:
+        return (3.0 - 2.0 * p) / (ps * p * (2.0 - p))
+    # 2 - p - 2 q^{t*+1} = 2 (1 - q^{t*+1}) - p: both terms are formed without cancellation,
+    # and their difference is >= p (2 t* + 1 - ...) > 0, far from 0 relative to either.
+    some = _probability_of_some(p, check_int("cutoff", cutoff, low=0) + 1)  # 1 - q^{t*+1}
+    return (1.0 - 2.0 * p + 2.0 * some) / (ps * p * (2.0 * some - p))
 
 
 def two_link_optimal_waiting_time(
@@ -323,7 +459,9 @@ def two_link_delivered_fidelity(
     The links keep their own ``m*`` (``None``: kept until the memory
     expires); the delivered pair is the swap of the two stored Werner pairs
     (``F1 F2 + (1 - F1)(1 - F2)/3``), averaged over the memory times at the
-    swap (the absorption distribution of the two-link MDP; eq. 107).
+    swap (the first joint activity of the embedded chain in the module notes,
+    accurate for any ``p``; the tests check it against the absorption
+    distribution of the two-link MDP, eq. 107).
 
     Examples
     --------
@@ -331,14 +469,20 @@ def two_link_delivered_fidelity(
     >>> round(two_link_delivered_fidelity(a, a, 1.0, 0, 0), 12)
     1.0
     """
-    for name, link, cutoff in (("cutoff1", link1, cutoff1), ("cutoff2", link2, cutoff2)):
-        link.decision_function(MemoryCutoff(_cutoff(name, cutoff)))  # validates cutoff <= m*
-    model = _model_for_links(link1, link2, p_swap)
-    if model.p_swap == 0:
-        raise ValueError("p_swap must be > 0: the end-to-end link is never created")
-    decision = two_link_cutoff_decision(model, cutoff1, cutoff2)
-    res = absorption_analysis(model.mdp, decision, model.initial, absorbing=model.absorbing)
-    return res.value(_swap_fidelity_table(link1, link2, model))
+    _positive("p_swap", p_swap, "the end-to-end link is never created")
+    for i, link, cutoff in ((1, link1, cutoff1), (2, link2, cutoff2)):
+        link.decision_function(MemoryCutoff(_cutoff(f"cutoff{i}", cutoff)))  # cutoff <= m*
+        if link.p == 0:
+            raise ValueError(f"link{i}.p must be > 0: that link is never heralded")
+    hits = _first_joint_activity(
+        (link1.p, link2.p),
+        (cutoff1 if cutoff1 is not None else link1.m_star,
+         cutoff2 if cutoff2 is not None else link2.m_star),
+        (cutoff1 is None, cutoff2 is None),
+    )  # fmt: skip
+    f1, f2 = link1.fidelities[hits.m1], link2.fidelities[hits.m2]
+    swapped = f1 * f2 + (1.0 - f1) * (1.0 - f2) / 3.0  # Werner inputs (API.md)
+    return float(hits.weights @ swapped / hits.weights.sum())
 
 
 def two_link_optimal_value(

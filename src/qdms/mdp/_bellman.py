@@ -20,9 +20,10 @@ def greedy_actions(
 ) -> NDArray[np.int64]:
     """Per row of ``q[s, a]``, the best action; ties within ``1e-12`` relative go to the lowest index.
 
-    The tie tolerance is ``1e-12 * max(1, |best of the row|, scale)``; pass
-    the scale of the values (e.g. ``max |h|``) so that round-off in them is
-    not mistaken for an improvement.
+    The tie tolerance is ``1e-12 * max(|best of the row|, scale)``; pass the
+    scale of the values (e.g. ``max |h|``) so that round-off in them is not
+    mistaken for an improvement. There is no absolute floor: values of 1e-20
+    (a satellite link's) are compared as carefully as values of 1.
 
     With ``current`` given, a state keeps its current action when that action
     ties with the best (this makes policy iteration terminate). ``allowed``
@@ -39,7 +40,7 @@ def greedy_actions(
     if allowed is not None:
         q = np.where(allowed, q, -np.inf)
     best = q.max(axis=1)
-    tol = TIE_RTOL * np.maximum(max(1.0, scale), np.abs(np.where(np.isfinite(best), best, 0.0)))
+    tol = TIE_RTOL * np.maximum(scale, np.abs(np.where(np.isfinite(best), best, 0.0)))
     ties = q >= (best - tol)[:, None]
     choice = np.argmax(ties, axis=1)
     if current is not None:
