@@ -278,3 +278,24 @@ def test_tiny_probabilities_keep_every_digit_of_the_delivered_fidelity(p, c1, c2
     ) / sum(ages.values())
     got = two_link_delivered_fidelity(a, b, 0.5, c1, c2)
     assert got == pytest.approx(float(expected), rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [1e-4, 1e-7, 1e-10, 1e-14])
+@pytest.mark.parametrize("m", [0, 3, 10])
+def test_lp_optimal_waiting_time_for_tiny_probabilities(p, m):
+    # HiGHS alone fails from p ~ 1e-4 on (visits ~ 1/p^2); the exact finish gives the optimum,
+    # which for equal links is the Shchukin formula at cut-off m* (Fig. 10), itself checked
+    # against exact rational arithmetic above.
+    value, _ = two_link_optimal_waiting_time(p, p, 0.5, m, m)
+    assert value == pytest.approx(two_link_waiting_time_analytic(p, 0.5, m), rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.3, 1e-3, 1e-6, 1e-12])
+def test_lp_optimal_value_for_tiny_probabilities(p):
+    # Fidelities fall with age, so no policy beats swapping fresh pairs, and insisting on
+    # fresh pairs attains it: the optimum is F(f1[0], f2[0]) exactly, for any p.
+    a = ElementaryLink(p, [0.99, 0.9, 0.8, 0.6])
+    b = ElementaryLink(p / 2, [0.97, 0.7, 0.5])
+    value, _ = two_link_optimal_value(a, b, 0.5)
+    assert value == pytest.approx(0.99 * 0.97 + 0.01 * 0.03 / 3, rel=1e-12)
+    assert value == pytest.approx(two_link_delivered_fidelity(a, b, 0.5, 0, 0), rel=1e-12)

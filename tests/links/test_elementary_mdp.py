@@ -44,9 +44,21 @@ def test_steady_state_matches_the_engine(link, data):
 @given(links)
 def test_lp_optimum_equals_best_cutoff_theorem_II_4(link):
     _, best = link.optimal_cutoff()
-    assert link.lp_optimal_value() == pytest.approx(best, rel=1e-8, abs=1e-12)
+    assert link.lp_optimal_value() == pytest.approx(best, rel=1e-9, abs=1e-300)
     value, policy = link.lp_optimal_policy()
-    assert link.steady_state_value(policy) == pytest.approx(value, rel=1e-8, abs=1e-12)
+    assert link.steady_state_value(policy) == pytest.approx(value, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("p", [1e-6, 1e-9, 1e-15, 1e-20])
+@pytest.mark.parametrize("scale", [1.0, 1e-10])
+def test_lp_optimum_for_satellite_probabilities(p, scale):
+    # HiGHS's absolute tolerances hide occupations of 1e-9; the scaled LP and the exact
+    # policy-iteration finish recover the optimum to the last digits (closed form, eq. 35).
+    f = scale * np.linspace(0.99, 0.6, 20)
+    link = ElementaryLink(p, f)
+    cutoff, best = link.optimal_cutoff()
+    assert best == pytest.approx(p * f[: cutoff + 1].sum() / (1 + p * cutoff), rel=1e-14)
+    assert link.lp_optimal_value() == pytest.approx(best, rel=1e-12)
 
 
 def test_lp_agrees_with_engine_lp_directly():

@@ -106,3 +106,61 @@ def test_stationary_with_tiny_probabilities_on_the_banded_path(monkeypatch):
     big = pi > 1e-250
     assert big.sum() > 1000
     assert np.allclose(pi[big], np.exp(log_ref[big]), rtol=1e-9)
+
+
+def _exact_visits(q, exits, b):
+    """(1 - Q) v = b over Fractions, the chain given by its off-diagonal and exit probabilities.
+
+    The diagonal of 1 - Q is exits + the off-diagonal column sum, exactly (Gauss-Jordan).
+    """
+    from fractions import Fraction
+
+    n = len(b)
+    q = [[Fraction(v) for v in row] for row in q]
+    leave = [Fraction(exits[j]) + sum(q[i][j] for i in range(n) if i != j) for j in range(n)]
+    rows = [
+        [leave[j] if i == j else -q[i][j] for j in range(n)] + [Fraction(b[i])] for i in range(n)
+    ]
+    for k in range(n):
+        rows[k] = [v / rows[k][k] for v in rows[k]]
+        for i in range(n):
+            if i != k and rows[i][k]:
+                f = rows[i][k]
+                rows[i] = [v - f * w for v, w in zip(rows[i], rows[k], strict=True)]
+    return np.array([float(r[n]) for r in rows])
+
+
+@pytest.mark.parametrize("exit_probability", [1e-3, 1e-9, 1e-15, 1e-30])
+def test_gth_keeps_every_digit_when_absorption_is_rare(rng, exit_probability):
+    # A random 12-state chain left through one state with a tiny probability: LU on 1 - Q
+    # loses ~log10(1/exit) digits (the diagonal 1 - Q[0, 0] cannot even be stored).
+    n = 12
+    q = rng.dirichlet(np.ones(n), size=n).T  # columns sum to 1
+    exits = np.zeros(n)
+    exits[0] = exit_probability
+    b = rng.random(n)
+    exact = _exact_visits(q.tolist(), exits, b)
+    factor = linalg.gth_factor(sp.csc_array(q), exits)
+    assert np.allclose(linalg.gth_solve(factor, b), exact, rtol=1e-12, atol=0)
+    assert np.allclose(linalg.solve_transient(sp.csc_array(q), exits, b), exact, rtol=1e-12, atol=0)
+    # the transposed system: expected steps to absorption from each state, (1 - Q^T) V = 1
+    ones = np.ones(n)
+    exact_t = np.array([sum(column) for column in _exact_inverse(q.tolist(), exits).T])
+    assert np.allclose(linalg.gth_solve(factor, ones, transpose=True), exact_t, rtol=1e-12, atol=0)
+    via = linalg.solve_transient(sp.csc_array(q), exits, ones, transpose=True)
+    assert np.allclose(via, exact_t, rtol=1e-12, atol=0)
+
+
+def _exact_inverse(q, exits):
+    """N = (1 - Q)^{-1} as floats, column by column from the exact solves."""
+    n = len(exits)
+    return np.array([_exact_visits(q, exits, np.eye(n)[j]) for j in range(n)]).T
+
+
+def test_absorption_analysis_is_exact_for_rare_absorption():
+    # Both of two links must be heralded in one step, p = 1e-12 each: E[tau] = 1e24 exactly,
+    # although 1 - p^2 rounds to 1 in the matrix.
+    p = 1e-12
+    t = np.array([[1 - p * p, 0.0], [p * p, 1.0]])
+    res = absorption_analysis(t, None, 0, absorbing=[1])
+    assert res.expected_steps == pytest.approx(1 / (p * p), rel=1e-14)

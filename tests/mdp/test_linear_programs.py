@@ -175,3 +175,10 @@ def test_methods_agree(method, rng):
     )
     with pytest.raises(ValueError, match="method must be one of"):
         steady_state_lp(stack, f, method="simplex")
+
+
+def test_steady_state_lp_scale_is_validated_and_harmless():
+    stay, switch = np.eye(2), np.array([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(ValueError, match="scale must be an array of 2 finite positive"):
+        steady_state_lp([stay, switch], [0.0, 1.0], scale=[1.0, 0.0])
+    assert steady_state_lp([stay, switch], [0.0, 1.0], scale=[1.0, 1e-8]).value == 1.0

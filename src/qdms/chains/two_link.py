@@ -52,9 +52,9 @@ pair of links only at three kinds of moments:
 
 ``E[T] = sum_s N[B, s] E_s`` with ``N = (I - P)^{-1}`` the visits of the
 embedded chain (``E_B = 1``) and ``E[W] = E[T] / p_swap``. ``N`` is computed
-by Grassmann-Taksar-Heyman elimination: the diagonal ``1 - P[s, s]`` is
-formed as the sum of the exit and off-diagonal probabilities, so nothing is
-subtracted and every digit survives.
+by Grassmann-Taksar-Heyman elimination (:func:`qdms.mdp.gth_factor`): the
+diagonal ``1 - P[s, s]`` is formed as the sum of the exit and off-diagonal
+probabilities, so nothing is subtracted and every digit survives.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ from ..mdp import (
     absorbing_value_lp,
     absorption_time_lp,
     absorption_time_pmf,
+    gth_factor,
+    gth_solve,
 )
 
 __all__ = [
@@ -254,35 +256,6 @@ def _probability_of_some(p: float, steps: float) -> float:
     return -math.expm1(steps * math.log1p(-p)) if p < 1 else 1.0
 
 
-def _gth_visits(moves: NDArray[np.float64], exits: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``N = (I - P)^{-1}`` of a small absorbing chain, subtraction-free (Grassmann-Taksar-Heyman).
-
-    ``moves[s, u]`` are the transition probabilities among transient states
-    (the diagonal is ignored) and ``exits[s]`` the absorption probabilities;
-    each row of ``1 - P[s, s]`` is rebuilt as ``exits[s] + sum_{u != s} P[s, u]``.
-    """
-    n = len(exits)
-    p = moves.astype(float).copy()
-    np.fill_diagonal(p, 0.0)
-    h = exits.astype(float).copy()
-    b = np.eye(n)
-    diag = np.empty(n)
-    for k in range(n):
-        rest = np.arange(k + 1, n)
-        diag[k] = h[k] + p[k, rest].sum()
-        for i in rest:
-            f = p[i, k] / diag[k]
-            p[i, rest] += f * p[k, rest]
-            h[i] += f * h[k]
-            b[i] += f * b[k]
-    p[np.arange(n), np.arange(n)] = 0.0
-    x = np.empty((n, n))
-    for k in range(n - 1, -1, -1):
-        rest = np.arange(k + 1, n)
-        x[k] = (b[k] + p[k, rest] @ x[rest]) / diag[k]
-    return x
-
-
 @dataclass(frozen=True)
 class _FirstJointActivity:
     """From the embedded chain: ``E[T]`` and the distribution of the ages ``(m1, m2)`` at ``T``."""
@@ -318,7 +291,7 @@ def _first_joint_activity(
         else:  # step c + 1: both request, as from B
             moves[s] = survive[i] * moves[0]
             exits[s] += survive[i] * p1 * p2
-    visits = _gth_visits(moves, exits)[0]
+    visits = gth_solve(gth_factor(moves.T, exits), np.eye(3)[0])  # N[B, :], column convention
     mean_steps = float(visits @ steps)
     if math.inf in cutoffs:
         empty = np.zeros(0, dtype=np.int64)

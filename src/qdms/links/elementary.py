@@ -431,7 +431,10 @@ class ElementaryLink:
         """
         from ..mdp import steady_state_lp
 
-        result = steady_state_lp(self.mdp(), np.concatenate([[0.0], self.fidelities]))
+        # LP scale (qdms.mdp.linear_programs notes): an active state is ~p times as likely
+        # as the inactive one; without it HiGHS cannot see a link with p = 1e-9.
+        scale = np.concatenate([[1.0], np.full(self.m_star + 1, self.p)]) if self.p > 0 else None
+        result = steady_state_lp(self.mdp(), np.concatenate([[0.0], self.fidelities]), scale=scale)
         return float(result.value), StationaryPolicy(result.decision[:, 1])
 
     def lp_optimal_value(self) -> float:

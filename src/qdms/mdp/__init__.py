@@ -20,6 +20,7 @@ Modules: :mod:`~qdms.mdp.model` (the MDP), :mod:`~qdms.mdp.decisions`
 (value and policy iteration).
 """
 
+from ._linalg import gth_factor, gth_solve
 from .absorbing import (
     AbsorbingBlocks,
     AbsorptionResult,
@@ -79,6 +80,8 @@ __all__ = [
     "deterministic_decision",
     "expected_absorption_time",
     "expected_values",
+    "gth_factor",
+    "gth_solve",
     "policy_matrix",
     "relative_value_iteration",
     "state_distributions",

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from ._bellman import greedy_actions
 from ._graph import almost_sure_reach, backward_reachable
-from ._linalg import solve
+from ._linalg import solve_transient
 from .decisions import _policy_matrix
 from .model import MDP
 from .stationary import _structure
@@ -84,8 +84,9 @@ def improve_transient(
     an improvement that would not is refused (the last proper policy is kept).
     """
     winning, allowed, _ = almost_sure_reach(mdp, absorbing)
-    live = np.flatnonzero(winning & ~absorbing)
-    idx = np.flatnonzero(free & winning & ~absorbing)
+    in_live = winning & ~absorbing
+    live = np.flatnonzero(in_live)
+    idx = np.flatnonzero(free & in_live)
     if not idx.size:
         return d
     k = mdp.n_actions
@@ -94,10 +95,10 @@ def improve_transient(
         if not backward_reachable(t_d, absorbing)[live].all():
             return d
         q_d = sp.csc_array(t_d[live][:, live])
-        a = sp.csc_array(sp.eye_array(live.size, format="csc") - q_d.T)
+        exits = np.asarray(t_d[~in_live][:, live].sum(axis=0)).ravel()
         u = np.zeros(mdp.n_states)
         try:
-            u[live] = solve(a, (d * c).sum(axis=1)[live])
+            u[live] = solve_transient(q_d, exits, (d * c).sum(axis=1)[live], transpose=True)
         except RuntimeError:  # numerically singular: keep the last decision
             return d
         if not np.all(np.isfinite(u)):

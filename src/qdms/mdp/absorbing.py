@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validation import check_int, check_probability, check_real_array
 from ._checks import check_distribution, resolve_absorbing
 from ._graph import backward_reachable, forward_reachable
-from ._linalg import solve
+from ._linalg import solve_transient
 from .decisions import _policy_matrix, check_decision
 from .model import MDP, MDPLike, as_mdp
 from .stationary import _names
@@ -181,8 +181,12 @@ def absorption_analysis(
 ) -> AbsorptionResult:
     """Expected absorption time, visits and absorption probabilities of a stationary policy.
 
-    Solves ``(1 - Q_d) v = p_T`` by sparse LU on the transient states reachable
-    from ``p_0`` (Khatri App. A.3, eq. 170, 175-177; see the module docstring).
+    Solves ``(1 - Q_d) v = p_T`` on the transient states reachable from
+    ``p_0`` (Khatri App. A.3, eq. 170, 175-177; see the module docstring) by
+    sparse LU, which loses about ``log10(E[tau])`` digits; where it finds
+    more than 1e4 visits and there are at most 1000 such states, again by
+    subtraction-free GTH elimination, which keeps every digit however rare
+    absorption is (``E[tau] = 1e40`` is fine).
 
     Parameters
     ----------
@@ -216,8 +220,8 @@ def absorption_analysis(
     visits_t = np.zeros(blocks.transient.size)
     if live.size:
         q = blocks.q[live][:, live]
-        a = sp.csc_array(sp.eye_array(live.size, format="csc") - q)
-        visits_t[live] = solve(a, p_t[live])
+        exits = np.asarray(blocks.r[:, live].sum(axis=0)).ravel()
+        visits_t[live] = solve_transient(q, exits, p_t[live])
     visits = np.zeros(mdp.n_states)
     visits[blocks.transient] = visits_t
     absorbed = np.zeros(mdp.n_states)

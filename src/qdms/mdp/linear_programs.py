@@ -46,10 +46,33 @@ at absorption among those that still absorb. The reported ``value`` is the
 exact value of the returned decision, evaluated by sparse linear algebra
 (for A.2: the stationary value of each closed class, weighted by its LP
 occupation); ``lp_value`` is HiGHS's objective.
+
+Scaling. HiGHS's tolerances are absolute (about 1e-9 after its own
+scaling), so an occupation of 1e-9 (a link heralded with ``p = 1e-9``) or a
+reward of 1e-12 is invisible to it, and expected visits of 1e8 (two such
+links) stall it. Two remedies:
+
+* :func:`steady_state_lp` takes ``scale``, the expected order of magnitude
+  ``D(s)`` of each state's stationary probability (for instance ``p`` for
+  the active states of a link and 1 for the inactive one). It solves for
+  ``y = x / D`` with each balance row divided by its own ``D(s)`` and the
+  objective normalised to largest coefficient 1, so that near the optimum
+  ``y ~ 1`` and every row and cost is of order one. The decision
+  ``x(s, a) / q(s)`` is scale-free and the trust threshold above applies to
+  ``y``.
+* Policy iteration with exact evaluation starts from the LP's decision
+  (:func:`~qdms.mdp.average_reward_policy_iteration`,
+  and for A.3-A.4 the policy iteration on transient states described
+  above, extended to every state; their solves switch to GTH elimination
+  where expected times are long) and settles the near-ties the LP cannot.
+  Where HiGHS fails on an absorbing LP altogether (it is feasible and
+  bounded whenever the graph check passes), policy iteration from the
+  breadth-first policy gives the optimum and ``lp_value`` is ``nan``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -62,8 +85,10 @@ from ._checks import check_distribution, check_reward, check_state_function, res
 from ._graph import almost_sure_reach
 from ._polish import complete, improve_transient, repair, trusted_rows
 from .absorbing import absorption_analysis
+from .average_reward import average_reward_policy_iteration
 from .decisions import _policy_matrix
 from .model import MDP, MDPLike, as_mdp
+from .shortest_path import absorption_time_policy_iteration
 from .stationary import _names, _structure, closed_class_distribution
 
 __all__ = [
@@ -91,7 +116,9 @@ class LinearProgramResult:
         stationary joint probabilities (A.2) or expected visit counts of
         transient state-action pairs (A.3, A.4; zero on absorbing states).
     lp_value : the objective HiGHS returned (agrees with ``value`` to the
-        solver's tolerance, about 1e-9 relative).
+        solver's tolerance, about 1e-9 relative); ``nan`` where HiGHS could
+        not solve an absorbing LP (expected times beyond ~1e8 steps), whose
+        decision then comes from policy iteration with exact evaluation.
 
     Examples
     --------
@@ -108,22 +135,58 @@ class LinearProgramResult:
 
 
 def _solve(
-    c: NDArray[np.float64], a_eq: sp.csc_array, b_eq: NDArray[np.float64], what: str, method: str
+    c: NDArray[np.float64],
+    a_eq: sp.csc_array,
+    b_eq: NDArray[np.float64],
+    what: str,
+    method: str,
+    *,
+    known_feasible: bool = False,
 ) -> Any:
+    """HiGHS's solution; for an LP ``known_feasible`` (and bounded), ``None`` where HiGHS fails."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method=method, options=HIGHS_OPTIONS)
+    if res.status == 0:
+        return res
+    if known_feasible:  # whatever HiGHS says, the trouble is numerical
+        return None
     if res.status == 2:
         raise ValueError(f"{what}: the linear program is infeasible ({res.message})")
     if res.status == 3:
         raise ValueError(f"{what}: the linear program is unbounded ({res.message})")
-    if res.status != 0:
-        raise RuntimeError(f"{what}: HiGHS stopped with status {res.status}: {res.message}")
-    return res
+    raise RuntimeError(f"{what}: HiGHS stopped with status {res.status}: {res.message}")
+
+
+def _check_scale(scale: ArrayLike | None, n: int) -> NDArray[np.float64]:
+    """``D(s)``: the given positive scale normalised to largest entry 1, or all ones."""
+    if scale is None:
+        return np.ones(n)
+    d = np.asarray(scale, dtype=float)
+    if d.shape != (n,) or not np.all(np.isfinite(d)) or not np.all(d > 0):
+        raise ValueError(
+            f"scale must be an array of {n} finite positive numbers (one per state), got "
+            f"shape {d.shape} with smallest entry {np.min(d, initial=np.inf)!r}"
+        )
+    return d / d.max()
+
+
+def _scaled(
+    c: NDArray[np.float64], a_eq: sp.csc_array, b_eq: NDArray[np.float64], rows: NDArray, d_cols
+) -> tuple[NDArray[np.float64], sp.csc_array, NDArray[np.float64]]:
+    """The LP in ``y = x / D``: columns times ``D``, rows divided by ``rows``, costs to max 1."""
+    a = sp.csc_array(sp.diags_array(1.0 / rows) @ a_eq @ sp.diags_array(d_cols))
+    c = c * d_cols
+    top = np.abs(c).max(initial=0.0)
+    return (c / top if top > 0 else c), a, b_eq / rows
 
 
 def steady_state_lp(
-    mdp: MDPLike, f: ArrayLike, *, method: LinprogMethod = "highs"
+    mdp: MDPLike,
+    f: ArrayLike,
+    *,
+    method: LinprogMethod = "highs",
+    scale: ArrayLike | None = None,
 ) -> LinearProgramResult:
     """Optimal steady-state value and its decision by linear programming (Khatri Prop. A.2, eq. 171-172).
 
@@ -135,6 +198,9 @@ def steady_state_lp(
     method : ``linprog`` method: ``"highs"`` (HiGHS chooses), ``"highs-ds"``
         (dual simplex) or ``"highs-ipm"`` (interior point with crossover,
         often faster on MDPs whose transition graphs are expanders).
+    scale : optional ``(n,)`` positive order of magnitude of each state's
+        stationary probability (module notes): needed when some are far
+        below 1e-6 or the rewards are.
 
     Returns
     -------
@@ -154,31 +220,68 @@ def steady_state_lp(
     mdp = as_mdp(mdp)
     n, k = mdp.n_states, mdp.n_actions
     r = check_reward("f", f, n, k)
+    dscale = _check_scale(scale, n)
+    d_cols = np.tile(dscale, k)
     eye = sp.eye_array(n, format="csc")
     balance = sp.hstack([eye - t for t in mdp.transitions], format="csc")
     a_eq = sp.vstack([balance, sp.csc_array(np.ones((1, n * k)))], format="csc")
     b_eq = np.zeros(n + 1)
     b_eq[-1] = 1.0
-    res = _solve(-r.T.ravel(), a_eq, b_eq, "steady_state_lp", method)
-    x = np.maximum(res.x, 0.0).reshape(k, n).T  # round-off below 0 from the solver
-    trusted = trusted_rows(x)
-    d = repair(mdp, complete(mdp, x, trusted), trusted)
+    c, a_eq, b_eq = _scaled(-r.T.ravel(), a_eq, b_eq, np.append(dscale, 1.0), d_cols)
+    res = _solve(c, a_eq, b_eq, "steady_state_lp", method)
+    y = np.maximum(res.x, 0.0).reshape(k, n).T  # round-off below 0 from the solver
+    x = y * dscale[:, None]
+    trusted = trusted_rows(y)
+    d = repair(mdp, complete(mdp, y, trusted), trusted)
     d = improve_transient(mdp, d, ~trusted, trusted, np.ones((n, k)), maximize=False)
+    occupation = _stationary_occupation(mdp, d, x.sum(axis=1))
+    value = float((occupation * r).sum())
+    better = _improved(mdp, r, d, value)
+    if better is not None:
+        d, occupation, value = better
+    return LinearProgramResult(value, d, occupation, float((r * x).sum()))
+
+
+def _stationary_occupation(
+    mdp: MDP, d: NDArray[np.float64], q: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``x(s, a)`` of ``d``: each closed class's stationary law, weighted by its LP mass ``q``."""
     t_d = _policy_matrix(mdp.transitions, d)
-    q = x.sum(axis=1)
     classes = _structure(t_d).closed_classes
     weights = np.array([q[c].sum() for c in classes])
-    weights /= weights.sum()
-    occupation = np.zeros((n, k))
+    weights = (
+        weights / weights.sum() if weights.sum() > 0 else np.full(len(classes), 1 / len(classes))
+    )
+    occupation = np.zeros(d.shape)
     for w, c in zip(weights, classes, strict=True):
         occupation[c] = w * closed_class_distribution(t_d, c)[:, None] * d[c]
-    value = float((occupation * r).sum())
-    return LinearProgramResult(value, d, occupation, float(-res.fun))
+    return occupation
+
+
+def _improved(mdp: MDP, r: NDArray[np.float64], d: NDArray[np.float64], value: float):
+    """``(d, occupation, value)`` after exact policy iteration from the LP's decision, if better.
+
+    HiGHS resolves values only to about 1e-9 relative, so a decision that is
+    worse by less (a link with ``p = 1e-9`` that waits one step too long) can
+    come out of the LP; policy iteration with exact evaluation settles such
+    near-ties. Skipped (``None``) for randomised decisions and where policy
+    iteration does not apply (a multichain MDP, or lost precision).
+    """
+    if not np.all((d == 0.0) | (d == 1.0)):
+        return None
+    try:
+        it = average_reward_policy_iteration(mdp, r, decision=d, max_iterations=50)
+        occupation = _stationary_occupation(mdp, it.decision, np.ones(mdp.n_states))
+    except (ValueError, RuntimeError):
+        return None
+    better = float((occupation * r).sum())
+    return (it.decision, occupation, better) if better > value else None
 
 
 def _absorbing_lp(
     mdp: MDP, initial: Any, absorbing: ArrayLike | None, what: str
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.int64], sp.csc_array, list[Any]]:
+    """Mask, ``p_0``, transient states, the balance rows over them and the ``R_a`` blocks."""
     mask = resolve_absorbing(mdp, absorbing)
     p0 = check_distribution("initial", initial, mdp.n_states)
     winning, _, _ = almost_sure_reach(mdp, mask)
@@ -197,24 +300,33 @@ def _absorbing_lp(
 
 def _finish(
     mdp: MDP,
-    x_t: NDArray[np.float64],
+    res: Any,
     tr: NDArray[np.int64],
     mask: NDArray[np.bool_],
-    p0: NDArray[np.float64],
     c: NDArray[np.float64],
     *,
     maximize: bool,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], Any]:
+) -> NDArray[np.float64]:
+    """The decision an absorbing LP's solution defines (``None``: HiGHS failed; module notes).
+
+    Trusted rows keep the LP's decision and policy iteration improves the
+    free rows; without a solution every transient row is free, so this is
+    policy iteration from the breadth-first policy.
+    """
     n, k = mdp.n_states, mdp.n_actions
     x = np.zeros((n, k))
-    x[tr] = x_t
+    if res is not None:
+        x[tr] = np.maximum(res.x, 0.0).reshape(k, tr.size).T
     d = complete(mdp, x, mask)
     d[mask] = 0.0
     d[mask, 0] = 1.0
     d = repair(mdp, d, mask)
-    d = improve_transient(mdp, d, ~trusted_rows(x), mask, c, maximize=maximize)
-    analysis = absorption_analysis(mdp, d, p0, absorbing=mask)
-    return d, analysis.visits[:, None] * d, analysis
+    return improve_transient(mdp, d, ~trusted_rows(x), mask, c, maximize=maximize)
+
+
+def _suspect(lp_value: float, exact: float) -> bool:
+    """HiGHS's objective and the exact value of its decision disagree beyond its tolerances."""
+    return not abs(lp_value - exact) <= 1e-7 * max(1.0, abs(exact))  # True for nan
 
 
 def absorbing_value_lp(
@@ -259,12 +371,19 @@ def absorbing_value_lp(
     if tr.size == 0:
         d0 = _first_action(mdp)
         return LinearProgramResult(constant, d0, np.zeros_like(d0), constant)
-    res = _solve(c, a_eq, p0[tr], "absorbing_value_lp", method)
-    x_t = np.maximum(res.x, 0.0).reshape(mdp.n_actions, tr.size).T
+    res = _solve(c, a_eq, p0[tr], "absorbing_value_lp", method, known_feasible=True)
     per_step = np.zeros((mdp.n_states, mdp.n_actions))
     per_step[tr] = -c.reshape(mdp.n_actions, tr.size).T
-    d, occupation, analysis = _finish(mdp, x_t, tr, mask, p0, per_step, maximize=True)
-    return LinearProgramResult(analysis.value(fv), d, occupation, float(-res.fun) + constant)
+    d = _finish(mdp, res, tr, mask, per_step, maximize=True)
+    analysis = absorption_analysis(mdp, d, p0, absorbing=mask)
+    lp_value = math.nan if res is None else float(-res.fun) + constant
+    if _suspect(lp_value, analysis.value(fv)):  # try policy iteration from scratch as well
+        other = _finish(mdp, None, tr, mask, per_step, maximize=True)
+        other_analysis = absorption_analysis(mdp, other, p0, absorbing=mask)
+        if other_analysis.value(fv) > analysis.value(fv):
+            d, analysis = other, other_analysis
+    occupation = analysis.visits[:, None] * d
+    return LinearProgramResult(analysis.value(fv), d, occupation, lp_value)
 
 
 def absorption_time_lp(
@@ -307,12 +426,28 @@ def absorption_time_lp(
     if tr.size == 0:
         d0 = _first_action(mdp)
         return LinearProgramResult(0.0, d0, np.zeros_like(d0), 0.0)
-    res = _solve(np.ones(tr.size * mdp.n_actions), a_eq, p0[tr], "absorption_time_lp", method)
-    x_t = np.maximum(res.x, 0.0).reshape(mdp.n_actions, tr.size).T
+    c = np.ones(tr.size * mdp.n_actions)
+    res = _solve(c, a_eq, p0[tr], "absorption_time_lp", method, known_feasible=True)
     per_step = np.zeros((mdp.n_states, mdp.n_actions))
     per_step[tr] = 1.0
-    d, occupation, analysis = _finish(mdp, x_t, tr, mask, p0, per_step, maximize=False)
-    return LinearProgramResult(analysis.expected_steps, d, occupation, float(res.fun))
+    lp_value = math.nan if res is None else float(res.fun)
+    best = None
+    for start in (res, None):  # the LP's decision; from scratch too if the LP is suspect
+        d = _finish(mdp, start, tr, mask, per_step, maximize=False)
+        try:  # exact policy iteration from it settles the LP's near-ties
+            d = absorption_time_policy_iteration(
+                mdp, initial=p0, absorbing=mask, decision=d
+            ).decision
+        except ValueError:  # not proper on every state some policy absorbs from
+            d = absorption_time_policy_iteration(mdp, initial=p0, absorbing=mask).decision
+        analysis = absorption_analysis(mdp, d, p0, absorbing=mask)
+        if best is None or analysis.expected_steps < best[1].expected_steps:
+            best = (d, analysis)
+        if start is None or not _suspect(lp_value, analysis.expected_steps):
+            break
+    d, analysis = best
+    occupation = analysis.visits[:, None] * d
+    return LinearProgramResult(analysis.expected_steps, d, occupation, lp_value)
 
 
 def _first_action(mdp: MDP) -> NDArray[np.float64]:

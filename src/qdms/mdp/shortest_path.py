@@ -12,8 +12,9 @@ from which some policy is absorbed with probability 1 have a finite value,
 and only actions that keep the chain among them can be optimal; both are
 found first by a graph fixed point. Policy iteration starts from a proper
 policy (one that absorbs with probability 1: breadth-first towards the
-absorbing states) and evaluates each policy by the sparse solve
-``(1 - Q_d.T) V = 1``; every improved policy stays proper. Value iteration
+absorbing states) and evaluates each policy by the solve
+``(1 - Q_d.T) V = 1`` (sparse LU; GTH elimination where ``V`` is large, see
+:func:`~qdms.mdp.gth_factor`); every improved policy stays proper. Value iteration
 starts from ``V = 0`` and increases monotonically to the optimum, so its
 iterate is a lower bound, while the exact value of its greedy policy is an
 upper bound: it stops when they agree within ``tol``.
@@ -31,7 +32,7 @@ from .._validation import check_int, check_positive
 from ._bellman import greedy_actions
 from ._checks import check_distribution, resolve_absorbing
 from ._graph import almost_sure_reach, backward_reachable
-from ._linalg import solve
+from ._linalg import solve_transient
 from .average_reward import IterationResult, _deterministic_actions
 from .decisions import _policy_matrix, deterministic_decision
 from .model import MDP, MDPLike, as_mdp
@@ -71,8 +72,8 @@ class _Problem:
         v = np.where(self.winning, 0.0, np.inf)
         if idx.size:
             q = sp.csc_array(t_d[idx][:, idx])
-            a = sp.csc_array(sp.eye_array(idx.size, format="csc") - q.T)
-            v[idx] = solve(a, np.ones(idx.size))
+            exits = np.asarray(t_d[~self.live][:, idx].sum(axis=0)).ravel()  # into absorbing states
+            v[idx] = solve_transient(q, exits, np.ones(idx.size), transpose=True)
         return v
 
     def greedy(

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components, shortest_path
 
 from ._checks import check_reward, check_state_function
-from ._linalg import _direct, prefer_direct, solve_operator
+from ._linalg import prefer_direct, solve_operator, solve_transient
 from .decisions import _policy_matrix, check_decision
 from .model import MDP, MDPLike, as_mdp
 
@@ -172,8 +172,9 @@ def closed_class_distribution(t: sp.csc_array, states: NDArray[np.int64]) -> NDA
     distribution, so that no entry of the solution overflows); the other
     equations of ``T_C pi = pi`` are ``(1 - T_C)[~k, ~k] x = T_C[~k, k]``, a
     principal block of a diagonally dominant M-matrix (nonsingular for an
-    irreducible chain, and sparse). Sparse LU with one step of iterative
-    refinement, then normalisation. For large wide-band blocks: GMRES on the
+    irreducible chain, and sparse): ``x`` counts the visits between returns
+    to ``k``, solved as in :func:`~qdms.mdp.absorption_analysis` (LU, then
+    GTH elimination where the visits are many); then normalisation. For large wide-band blocks: GMRES on the
     nonsingular ``(1 - T_C + u 1^T) pi = u`` with ``u = 1/m``
     (``1^T (1 - T_C) = 0`` makes ``sum(pi) = 1`` automatic).
     """
@@ -189,7 +190,8 @@ def closed_class_distribution(t: sp.csc_array, states: NDArray[np.int64]) -> NDA
             p = block @ p
         k = int(np.argmax(p))
         rest = np.delete(np.arange(m), k)
-        x = _direct(a[rest][:, rest], block[rest][:, [k]].toarray().ravel())
+        exits = np.asarray(block[[k]][:, rest].toarray()).ravel()  # returns to k
+        x = solve_transient(block[rest][:, rest], exits, block[rest][:, [k]].toarray().ravel())
         pi = np.empty(m)
         pi[rest] = x
         pi[k] = 1.0
