@@ -164,3 +164,14 @@ def test_absorption_analysis_is_exact_for_rare_absorption():
     t = np.array([[1 - p * p, 0.0], [p * p, 1.0]])
     res = absorption_analysis(t, None, 0, absorbing=[1])
     assert res.expected_steps == pytest.approx(1 / (p * p), rel=1e-14)
+
+
+@pytest.mark.parametrize("p", [1e-9, 1e-15, 1e-20])
+def test_a_rarely_left_state_is_not_absorbing(p):
+    # Leave state 0 with probability p; from 1, absorb or return alike: E[tau] = 2/p + 2.
+    # A tolerance on the diagonal once called state 0 absorbing and returned 0 steps.
+    from qdms.mdp import absorbing_states, expected_absorption_time
+
+    t = np.array([[1 - p, 0.5, 0.0], [p, 0.0, 0.0], [0.0, 0.5, 1.0]])
+    assert absorbing_states(t).tolist() == [2]
+    assert expected_absorption_time(t, None, 0) == pytest.approx(2 / p + 2, rel=1e-14)

@@ -155,3 +155,59 @@ def test_cutoff_zero_is_geometric_even_when_rare(ps):
     # With t* = 0 each link is active in a step with probability p independently, so E[W] = 1/prod p
     # exactly: 1e12 steps here, which a plain LU of I - Q would get wrong in the 4th digit.
     assert collective_waiting_time(ps, 0) == pytest.approx(1 / np.prod(ps), rel=1e-12)
+
+
+def _exact_collective_waiting_time(ps, cutoffs):
+    """E[first step all are active] over Fractions: the product chain of the links' ages."""
+    import itertools
+    from fractions import Fraction
+
+    p = [Fraction(x) for x in ps]
+
+    def moves(i, age):  # (next age, probability); age c requests again (API.md)
+        if age == -1 or age == cutoffs[i]:
+            return [(0, p[i]), (-1, 1 - p[i])]
+        return [(age + 1, Fraction(1))]
+
+    states = [s for s in itertools.product(*[range(-1, c + 1) for c in cutoffs]) if -1 in s]
+    index = {s: k for k, s in enumerate(states)}
+    n = len(states)
+    rows = [[Fraction(0)] * n + [Fraction(1)] for _ in range(n)]  # (I - Q) E = 1
+    for s in states:
+        k = index[s]
+        rows[k][k] += 1
+        for combo in itertools.product(*[moves(i, a) for i, a in enumerate(s)]):
+            nxt = tuple(a for a, _ in combo)
+            if nxt in index:
+                rows[k][index[nxt]] -= math.prod(q for _, q in combo)
+    for k in range(n):  # Gauss-Jordan; I - Q is a nonsingular M-matrix
+        rows[k] = [v / rows[k][k] for v in rows[k]]
+        for i in range(n):
+            if i != k and rows[i][k]:
+                f = rows[i][k]
+                rows[i] = [v - f * w for v, w in zip(rows[i], rows[k], strict=True)]
+    return rows[index[(-1,) * len(ps)]][n]
+
+
+@pytest.mark.parametrize("scale", [1e-7, 1e-10, 1e-14, 1e-20])
+@pytest.mark.parametrize(
+    "ps,cutoffs", [([1, 1], [8, 8]), ([1, 0.3], [2, 5]), ([1, 1, 3], [1, 2, 1])]
+)
+def test_cutoffs_keep_every_digit_for_rare_links(scale, ps, cutoffs):
+    # The series must settle in the states that hold only O(p) of the mass (links partly
+    # active) before its tail is extrapolated; it once stopped early and returned 1/(3 p^2).
+    ps = [scale * q for q in ps]
+    exact = _exact_collective_waiting_time(ps, cutoffs)
+    assert collective_waiting_time(ps, cutoffs) == pytest.approx(float(exact), rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [1e-6, 1e-12, 1e-20])
+def test_round_delivery_of_rare_links(p):
+    # A link with cut-off 5 is active after t0 <= 6 steps iff heralded in one of them:
+    # 1 - (1 - p)^t0 ~ t0 p, which 1 - Pr[inactive] cancelled to 0 at p = 1e-20.
+    link = ElementaryLink(p, np.linspace(1.0, 0.8, 6))
+    res = round_delivery([link, link], [MemoryCutoff(5)] * 2, 3)
+    active = -math.expm1(3 * math.log1p(-p))
+    assert res.probability == pytest.approx(active**2, rel=1e-13)
+    ages = res.age_distribution[0][:3]  # age m: heralded in step 3 - m, after 2 - m failures
+    assert ages == pytest.approx([p * (1 - p) ** (2 - m) / active for m in range(3)], rel=1e-13)

@@ -257,8 +257,10 @@ def as_mdp(mdp: Any) -> MDP:
 def absorbing_states(mdp: MDPLike) -> NDArray[np.int64]:
     """States ``s`` with ``T_a[s, s] = 1`` for every action ``a`` (Khatri App. A.2.1).
 
-    A diagonal entry counts as 1 when it is within the column tolerance
-    ``1e-12 * n`` of 1.
+    A state is absorbing when no action moves it anywhere else: every
+    off-diagonal entry of its column is 0. (A diagonal of ``1 - 1e-15`` is
+    a state left with probability 1e-15 per step, which is not absorbing:
+    rare events are the point here, so no tolerance applies.)
 
     Parameters
     ----------
@@ -275,8 +277,9 @@ def absorbing_states(mdp: MDPLike) -> NDArray[np.int64]:
     array([0, 2])
     """
     mdp = as_mdp(mdp)
-    tol = column_tolerance(mdp.n_states)
     mask = np.ones(mdp.n_states, dtype=bool)
     for t in mdp.transitions:
-        mask &= t.diagonal() >= 1.0 - tol
+        off = sp.csc_array(t - sp.diags_array(t.diagonal()))
+        off.eliminate_zeros()
+        mask &= np.diff(off.indptr) == 0  # no other state in the column
     return np.flatnonzero(mask)

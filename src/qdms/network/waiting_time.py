@@ -157,7 +157,8 @@ def _geometric_series(q, b: NDArray[np.float64], leak: NDArray[np.float64], max_
     """``sum_k Q^k b`` by the chain's own evolution, with the geometric tail added once it is geometric.
 
     Once ``Q^k b`` points along the dominant eigenvector (its direction is
-    stable to 1e-13) the rest of the series is ``v_k lambda / (1 - lambda)``.
+    stable to 1e-14 relative in every component) the rest of the series is
+    ``v_k lambda / (1 - lambda)``.
     For a non-negative ``b``, ``1 - lambda`` is the fraction of the mass absorbed
     in one step, ``leak . v / 1 . v``, computed without cancellation.
     """
@@ -173,8 +174,12 @@ def _geometric_series(q, b: NDArray[np.float64], leak: NDArray[np.float64], max_
         total += nxt
         if new_norm <= 1e-18 * max(float(np.abs(total).sum()), 1e-300):
             return total
-        direction_change = float(np.abs(nxt / new_norm - v / norm).sum())
-        if direction_change <= 1e-13:
+        # Settled in every component, relative to itself: the states holding only O(p) of
+        # the mass (links partly active) must have settled too, however small p is.
+        now, before = nxt / new_norm, v / norm
+        live = now > 0
+        settled = np.all(np.abs(now[live] - before[live]) <= 1e-14 * now[live])
+        if settled and np.all(before[~live] == 0):
             gap = float(leak @ nxt) / new_norm if positive else 1.0 - new_norm / norm
             if gap > 0:
                 return total + nxt * ((1.0 - gap) / gap)
@@ -361,7 +366,7 @@ def round_delivery(
     dists = []
     for link, policy in zip(links, policies, strict=True):
         dist = link.state_distribution(t0, policy)
-        active = 1.0 - dist[0]
+        active = dist[1:].sum()  # not 1 - dist[0]: that cancels to 0 for p = 1e-20
         probability *= float(active)
         dists.append(dist[1:] / active if active > 0 else np.zeros(link.m_star + 1))
     return RoundDelivery(t0, probability, tuple(dists))
