@@ -144,3 +144,19 @@ def test_bad_input():
         qbers([0.5, 0.1, 0.1, 0.1])
     with pytest.raises(ValueError, match="qber must be a probability"):
         bb84_key_fraction_from_qber(1.5)
+
+
+@pytest.mark.parametrize("excess", [1e-2, 1e-6, 1e-10])
+def test_di_key_fraction_just_above_the_classical_bound(excess):
+    # 1 - h2((1 + r)/2) with r = sqrt((S/2)^2 - 1) -> 0: two cancellations, here evaluated
+    # with 50 digits (Acin et al. 2007 with Q = 0).
+    from decimal import Decimal, localcontext
+
+    s = 2.0 + excess
+    with localcontext() as ctx:
+        ctx.prec = 50
+        r = ((Decimal(s) / 2) ** 2 - 1).sqrt()
+        x = (1 + r) / 2
+        h = -(x * x.ln() + (1 - x) * (1 - x).ln()) / Decimal(2).ln()
+        exact = float(1 - h)
+    assert di_key_fraction(0.0, s) == pytest.approx(exact, rel=1e-12, abs=0)

@@ -57,8 +57,8 @@ def test_lp_optimum_for_satellite_probabilities(p, scale):
     f = scale * np.linspace(0.99, 0.6, 20)
     link = ElementaryLink(p, f)
     cutoff, best = link.optimal_cutoff()
-    assert best == pytest.approx(p * f[: cutoff + 1].sum() / (1 + p * cutoff), rel=1e-14)
-    assert link.lp_optimal_value() == pytest.approx(best, rel=1e-12)
+    assert best == pytest.approx(p * f[: cutoff + 1].sum() / (1 + p * cutoff), rel=1e-14, abs=0)
+    assert link.lp_optimal_value() == pytest.approx(best, rel=1e-12, abs=0)
 
 
 def test_lp_agrees_with_engine_lp_directly():

@@ -141,3 +141,25 @@ def test_bad_input():
         background_heralding(0.5, 0.5, background_photons_a=-0.1)
     with pytest.raises(ValueError, match="source must sum to 1"):
         background_heralding(0.5, 0.5, source=[0.5, 0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("eta", [1e-2, 1e-6])
+@pytest.mark.parametrize("nbar", [1e-9, 1e-12, 1e-15])
+def test_faint_background_keeps_the_digits_of_small_coefficients(eta, nbar):
+    # The closed form (checked against the Fock-space simulation above) evaluated with 50
+    # digits: its Phi- weight (A - C)/2 once cancelled to 2.6e-4 relative at nbar = 1e-15.
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        e, n = Decimal(eta), Decimal(nbar)
+        d = n * (1 - e)
+        alpha = (1 - d) * (e + d * (1 - 4 * e))
+        beta = d * (1 - e) * (1 - n + 2 * e * n)
+        c = e * (1 - 2 * d) ** 2
+        big_a, big_b, big_c = alpha * alpha + beta * beta, 2 * alpha * beta, c * c
+        w = [(big_a + big_c) / 2, big_b / 2, (big_a - big_c) / 2, big_b / 2]  # Phi+ source
+        total = sum(w)
+        exact = [float(x / total) for x in w]
+    pair = background_heralding(eta, eta, background_photons_a=nbar, background_photons_b=nbar)
+    assert pair.bell_coefficients == pytest.approx(exact, rel=1e-12, abs=0)

@@ -188,8 +188,28 @@ def di_key_fraction(qber: float, chsh: float) -> float:
     if s <= 2.0:
         return 0.0
     s = min(s, _TSIRELSON)
-    eve = binary_entropy(min(1.0, (1.0 + math.sqrt((s / 2.0) ** 2 - 1.0)) / 2.0))
-    return _clip_key(1.0 - binary_entropy(q) - eve)
+    r = min(1.0, math.sqrt((s / 2.0 - 1.0) * (s / 2.0 + 1.0)))  # no cancellation near S = 2
+    return _clip_key(_one_minus_h2_centred(r) - binary_entropy(q))
+
+
+def _one_minus_h2_centred(r: float) -> float:
+    """``1 - h2((1 + r)/2)`` for ``r`` in [0, 1], accurate however small ``r`` is.
+
+    It equals ``[(1 + r) log(1 + r) + (1 - r) log(1 - r)] / (2 ln 2)``, whose two terms
+    cancel to ``r^2 / (2 ln 2)`` for small ``r``; there the series
+    ``sum_k r^{2k} / (k (2k - 1)) / (2 ln 2)`` is used instead.
+    """
+    if r >= 0.5:
+        tail = 0.0 if r >= 1.0 else (1.0 - r) * math.log1p(-r)
+        return ((1.0 + r) * math.log1p(r) + tail) / (2.0 * math.log(2.0))
+    total, power, k = 0.0, r * r, 1
+    while True:
+        term = power / (k * (2 * k - 1))
+        total += term
+        if term <= 1e-17 * total:
+            return total / (2.0 * math.log(2.0))
+        power *= r * r
+        k += 1
 
 
 def key_rate_bits_per_second(

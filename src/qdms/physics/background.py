@@ -84,6 +84,13 @@ def receiver_response(transmittance: ArrayLike, mean_photon_number: ArrayLike):
     return alpha, beta, c, v
 
 
+def _alpha_minus_c(transmittance: ArrayLike, mean_photon_number: ArrayLike):
+    """``alpha - c = delta (1 - eta - delta)`` of :func:`receiver_response`, without cancellation."""
+    eta = np.asarray(transmittance, dtype=float)
+    delta = np.asarray(mean_photon_number, dtype=float) * (1.0 - eta)
+    return delta * (1.0 - eta - delta)
+
+
 @dataclass(frozen=True)
 class HeraldedPair:
     """Result of :func:`background_heralding` (arrays when the inputs are arrays).
@@ -140,15 +147,24 @@ def background_heralding(
     p_vac = check_probability("vacuum_probability", vacuum_probability)
     a1, b1, c1, v1 = receiver_response(transmittance_a, background_photons_a)
     a2, b2, c2, v2 = receiver_response(transmittance_b, background_photons_b)
-    big_a = a1 * a2 + b1 * b2
+    # A - C = a1 a2 + b1 b2 - c1 c2 = a1 (a2 - c2) + c2 (a1 - c1) + b1 b2, with
+    # a - c = delta (1 - eta - delta) >= 0: formed without cancellation, so a coefficient
+    # of 1e-20 (Phi- from a Phi+ source with faint background) keeps its digits.
+    d1, d2 = (
+        _alpha_minus_c(transmittance_a, background_photons_a),
+        _alpha_minus_c(transmittance_b, background_photons_b),
+    )
+    a_minus_c = a1 * d2 + c2 * d1 + b1 * b2
     big_b = a1 * b2 + b1 * a2
     big_c = c1 * c2
     q_phi, q_psi = q[0] + q[2], q[1] + q[3]
     vac = p_vac * v1 * v2
-    w_phi_p = (1 - p_vac) * ((q_phi * big_a + q_psi * big_b) / 2 + (q[0] - q[2]) * big_c / 2) + vac
-    w_phi_m = (1 - p_vac) * ((q_phi * big_a + q_psi * big_b) / 2 - (q[0] - q[2]) * big_c / 2) + vac
-    w_psi_p = (1 - p_vac) * ((q_phi * big_b + q_psi * big_a) / 2 + (q[1] - q[3]) * big_c / 2) + vac
-    w_psi_m = (1 - p_vac) * ((q_phi * big_b + q_psi * big_a) / 2 - (q[1] - q[3]) * big_c / 2) + vac
+    # W_x = [q_same (A - C) + q_other B + 2 q_x C] / 2: the same-family Bell states share A,
+    # and the coherent part C goes to the one whose source weight it carries.
+    w_phi_p = (1 - p_vac) * (q_phi * a_minus_c + q_psi * big_b + 2 * q[0] * big_c) / 2 + vac
+    w_phi_m = (1 - p_vac) * (q_phi * a_minus_c + q_psi * big_b + 2 * q[2] * big_c) / 2 + vac
+    w_psi_p = (1 - p_vac) * (q_psi * a_minus_c + q_phi * big_b + 2 * q[1] * big_c) / 2 + vac
+    w_psi_m = (1 - p_vac) * (q_psi * a_minus_c + q_phi * big_b + 2 * q[3] * big_c) / 2 + vac
     w = np.stack(np.broadcast_arrays(w_phi_p, w_psi_p, w_phi_m, w_psi_m), axis=-1)
     p = w.sum(axis=-1)
     safe = np.where(p > 0, p, 1.0)[..., None]

@@ -41,6 +41,13 @@ def _survival(decay: float, steps: NDArray[np.int64]) -> NDArray[np.float64]:
     return np.exp(steps * math.log1p(-decay))
 
 
+def _decayed(decay: float, steps: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``1 - (1 - decay)^steps``, the complement of :func:`_survival`, without cancellation."""
+    if decay >= 1.0:
+        return np.where(steps == 0, 0.0, 1.0)
+    return -np.expm1(steps * math.log1p(-decay))
+
+
 def _out(arr: NDArray[np.float64]):
     return float(arr) if arr.ndim == 0 else arr
 
@@ -92,8 +99,8 @@ def depolarising_memory_fidelity(initial_fidelity: float, depolarising_probabili
     f0 = check_probability("initial_fidelity", initial_fidelity)
     lam = check_probability("depolarising_probability", depolarising_probability)
     m = _steps(steps)
-    w0 = (4.0 * f0 - 1.0) / 3.0
-    return _out(0.25 + 0.75 * w0 * _survival(lam, 2 * m))
+    # f0 s + (1 - s)/4 = 1/4 + (f0 - 1/4) s, with both terms >= 0 (f0 = 0 loses nothing)
+    return _out(f0 * _survival(lam, 2 * m) + 0.25 * _decayed(lam, 2 * m))
 
 
 def dephasing_memory_fidelity(bell_coefficients: ArrayLike, dephasing_probability: float, steps):
@@ -112,8 +119,9 @@ def dephasing_memory_fidelity(bell_coefficients: ArrayLike, dephasing_probabilit
     q = check_bell_coefficients(bell_coefficients, d=2)
     p = check_probability("dephasing_probability", dephasing_probability)
     m = _steps(steps)
-    c = np.where(m == 0, 1.0, np.abs(1.0 - 2.0 * p) ** (2 * m))
-    return _out(q[0] * (1 + c) / 2 + q[2] * (1 - c) / 2)
+    x = min(p, 1.0 - p)  # |1 - 2p| = 1 - 2x
+    c, one_minus_c = _survival(2.0 * x, 2 * m), _decayed(2.0 * x, 2 * m)
+    return _out(q[0] * (1 + c) / 2 + q[2] * one_minus_c / 2)
 
 
 def amplitude_damping_memory_fidelity(bell_coefficients: ArrayLike, gamma: float, steps):
@@ -143,16 +151,17 @@ def amplitude_damping_memory_fidelity(bell_coefficients: ArrayLike, gamma: float
     if arr.ndim == 2:
         rho = check_density_matrix(arr, "bell_coefficients", dim=4)
         pops = np.real(np.diag(rho))
-        coherence = float(np.real(rho[0, 3]))
+        f0 = float(pops[0] + pops[3] + 2.0 * np.real(rho[0, 3])) / 2.0  # <Phi+|rho|Phi+>
     else:
         q = check_bell_coefficients(arr, d=2)
         pops = np.array([q[0] + q[2], q[1] + q[3], q[1] + q[3], q[0] + q[2]]) / 2
-        coherence = (q[0] - q[2]) / 2
+        f0 = float(q[0])
     g_one = check_probability("gamma", gamma)
     m = _steps(steps)
     survive = _survival(g_one, m)  # 1 - g
-    g = 1.0 - survive if g_one >= 1.0 else -np.expm1(m * math.log1p(-g_one))  # no cancellation
-    f = (
-        pops[0] + g * (pops[1] + pops[2]) + (g * g + survive * survive) * pops[3]
-    ) / 2 + survive * coherence
+    g = _decayed(g_one, m)  # no cancellation
+    # The formula above, regrouped with g^2 + (1 - g)^2 = 1 - 2 g (1 - g) so that no term
+    # cancels (Phi- gives g^2 / 2, which is 5e-25 for g = 1e-12):
+    #   f = (1 - g) f0 + g [rho_00 - rho_11 + 2 g rho_11 + rho_01 + rho_10] / 2.
+    f = survive * f0 + g * (pops[0] - pops[3] + 2.0 * g * pops[3] + pops[1] + pops[2]) / 2
     return _out(f)
