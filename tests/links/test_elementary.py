@@ -141,6 +141,27 @@ def test_cutoff_finite_time_matches_renewal_closed_form():
         assert link.value(t, MemoryCutoff(cutoff)) == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize("p", [1e-7, 1e-3, 0.4])
+@pytest.mark.parametrize("cutoff", [0, 3, None])
+def test_far_times_reach_the_steady_state_closed_form(p, cutoff):
+    # t = 1e9 and 1e12 go by powers of the transition matrix (a loop would take hours);
+    # the chain has long forgotten its start, so V_t is eq. 35's steady state (Thm. II.2).
+    link = ElementaryLink(p, np.linspace(1.0, 0.6, 8))
+    policy = MemoryCutoff(cutoff)
+    far = link.value([10**9, 10**12], policy)
+    assert far == pytest.approx([link.steady_state_value(policy)] * 2, rel=1e-12, abs=0)
+    active = link.activity_probability(10**12, policy)
+    assert active == pytest.approx(link.steady_state_activity(policy), rel=1e-12, abs=0)
+
+
+def test_matrix_powers_equal_the_step_by_step_evolution():
+    link = ElementaryLink(2e-5, np.linspace(1.0, 0.5, 6))
+    d = link.decision_function(MemoryCutoff(3))
+    times = np.array([100_001, 100_050])
+    steps, _, _ = link._evolve(d, int(times.max()))
+    assert link.value(times, MemoryCutoff(3)) == pytest.approx(steps[times - 1], rel=1e-12)
+
+
 # ---------------------------------------------------------------- steady state
 
 

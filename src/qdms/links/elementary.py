@@ -207,14 +207,54 @@ class ElementaryLink:
             u = (1.0 - p) * attempts + u * (1.0 - row[0]) + expired
             x[1:] = x[:-1] * (1.0 - d_act[:-1])
             x[0] = p * attempts
+            active = float(x.sum())
+            total = u + active  # 1 but for rounding, whose drift would grow like t eps
+            u, x, active = u / total, x / total, active / total
             values[step - 1] = float(x @ f_act)
-            activity[step - 1] = float(x.sum())
+            activity[step - 1] = active
             if keep and step in keep:
                 full = np.zeros(self.m_star + 2)
                 full[0] = u
                 full[1 : top + 2] = x
                 snapshots[step] = full
         return values, activity, snapshots
+
+    def _at_times(
+        self, d: NDArray[np.float64], times: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(V_t, Pr[active at t])`` at the given times under the stationary decision ``d``.
+
+        Step by step (:meth:`_evolve`) up to the largest time, unless that is
+        far (beyond 1e5 steps, a satellite link's rise with ``p = 1e-7``) and
+        the times are few and the chain small: then the distribution jumps
+        from one time to the next by powers of the transition matrix
+        (repeated squaring), ``O(n^3 log t)`` instead of ``O(n t)``.
+        """
+        t_max = int(times.max())
+        top = last_reachable_age(d)
+        n = top + 2
+        if t_max <= 100_000 or n > 200 or np.unique(times).size * 1000 > t_max:
+            values, activity, _ = self._evolve(d, t_max)
+            return values[times - 1], activity[times - 1]
+        wait, request = self.transition_matrices()
+        t_d = (wait @ np.diag(1.0 - d) + request @ np.diag(d))[:n, :n]  # ages -1..top
+        f = np.concatenate([[0.0], self.fidelities[: top + 1]])
+        state = np.eye(n)[0]
+        now = 0
+        values, activity = np.empty(times.shape), np.empty(times.shape)
+        for t in np.unique(times):
+            gap, power = int(t) - now, t_d
+            while gap:  # state <- T^gap state; every product renormalised to total mass 1,
+                if gap & 1:  # or the rounding drift of the mass grows like t eps
+                    state = power @ state
+                    state /= state.sum()
+                gap >>= 1
+                if gap:
+                    power = power @ power
+                    power /= power.sum(axis=0)
+            now = int(t)
+            values[times == t], activity[times == t] = state @ f, state[1:].sum()
+        return values, activity
 
     def schedule_values(
         self, decisions: ArrayLike
@@ -262,8 +302,7 @@ class ElementaryLink:
         array([0.5 , 0.7 , 0.35])
         """
         times, scalar = _times(t)
-        values, _, _ = self._evolve(self.decision_function(policy), int(times.max()))
-        out = values[times - 1]
+        out, _ = self._at_times(self.decision_function(policy), times)
         return float(out) if scalar else out
 
     def activity_probability(self, t: int | ArrayLike, policy: Policy):
@@ -275,8 +314,7 @@ class ElementaryLink:
         [0.5, 0.5]
         """
         times, scalar = _times(t)
-        _, activity, _ = self._evolve(self.decision_function(policy), int(times.max()))
-        out = activity[times - 1]
+        _, out = self._at_times(self.decision_function(policy), times)
         return float(out) if scalar else out
 
     def expected_fidelity(self, t: int | ArrayLike, policy: Policy):
@@ -290,14 +328,13 @@ class ElementaryLink:
         0.933333333333
         """
         times, scalar = _times(t)
-        values, activity, _ = self._evolve(self.decision_function(policy), int(times.max()))
-        act = activity[times - 1]
+        values, act = self._at_times(self.decision_function(policy), times)
         if np.any(act <= 0):
             bad = times[act <= 0].ravel()[0]
             raise ValueError(
                 f"the link is never active at t={bad}: its expected fidelity is undefined"
             )
-        out = values[times - 1] / act
+        out = values / act
         return float(out) if scalar else out
 
     # ------------------------------------------------------------ steady state
