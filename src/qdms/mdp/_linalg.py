@@ -7,6 +7,11 @@ graphs make LU fill catastrophic (a 10^4-state random MDP fills 2e7
 entries), so larger systems with a wide band go to restarted GMRES, which
 converges in tens of iterations on such fast-mixing chains; if it does not
 converge, LU is used after all.
+
+Transient chains whose absorption is rare (``E[tau]`` beyond 1e4 steps) lose
+``log10(E[tau])`` digits in LU; up to 1000 states they are solved again by
+subtraction-free Grassmann-Taksar-Heyman elimination (:func:`gth_factor`,
+:func:`gth_solve`, :func:`solve_transient`), exact however rare the events.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 __all__ = [
     "DIRECT_MAX_STATES",
     "DIRECT_MAX_WORK",
-    "GTH_ABOVE_VISITS",
+    "GTH_ABOVE_STEPS",
     "GTH_MAX_STATES",
     "gth_factor",
     "gth_solve",
@@ -37,7 +42,7 @@ DIRECT_MAX_WORK = 5e9
 GMRES_RTOL = 1e-13
 GTH_MAX_STATES = 1000
 #: Expected absorption times above which LU's ~ eps * E[tau] relative error is redone by GTH.
-GTH_ABOVE_VISITS = 1e4
+GTH_ABOVE_STEPS = 1e4
 
 
 def gth_factor(q: sp.sparray, exits: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
@@ -102,7 +107,7 @@ def solve_transient(
     Sparse LU, whose relative error grows like ``eps * max_s E[tau | s]``
     (the condition number of ``1 - Q``). Chains of at most
     :data:`GTH_MAX_STATES` states whose longest expected absorption time
-    exceeds :data:`GTH_ABOVE_VISITS` steps, or whose stored ``1 - Q`` is
+    exceeds :data:`GTH_ABOVE_STEPS` steps, or whose stored ``1 - Q`` is
     singular although the exits are not zero (``1 - 1e-24`` rounds to 1),
     are solved by GTH instead, exactly to the last digits for ``b >= 0``.
     """
@@ -117,7 +122,7 @@ def solve_transient(
         times = lu.solve(np.ones(n), trans="T")  # E[tau | s]: the conditioning
     except RuntimeError:
         times = np.array([np.inf])
-    if np.all(np.abs(times) <= GTH_ABOVE_VISITS):  # also refuses inf and nan
+    if np.all(np.abs(times) <= GTH_ABOVE_STEPS):  # also refuses inf and nan
         return v + lu.solve(b - (a.T @ v if transpose else a @ v), trans=trans)
     return gth_solve(gth_factor(q, exits), b, transpose=transpose)
 

@@ -60,14 +60,17 @@ links) stall it. Two remedies:
   ``y ~ 1`` and every row and cost is of order one. The decision
   ``x(s, a) / q(s)`` is scale-free and the trust threshold above applies to
   ``y``.
-* Policy iteration with exact evaluation starts from the LP's decision
-  (:func:`~qdms.mdp.average_reward_policy_iteration`,
-  and for A.3-A.4 the policy iteration on transient states described
-  above, extended to every state; their solves switch to GTH elimination
-  where expected times are long) and settles the near-ties the LP cannot.
-  Where HiGHS fails on an absorbing LP altogether (it is feasible and
-  bounded whenever the graph check passes), policy iteration from the
-  breadth-first policy gives the optimum and ``lp_value`` is ``nan``.
+* Policy iteration with exact evaluation (its solves switch to GTH
+  elimination where expected times are long) starts from the LP's
+  decision and settles the near-ties the LP cannot: for A.2
+  :func:`~qdms.mdp.average_reward_policy_iteration`, for A.4
+  :func:`~qdms.mdp.absorption_time_policy_iteration`. Where HiGHS fails on
+  A.3 or A.4 altogether (both are feasible and bounded once the graph check
+  passes, so any failure is numerical; ``lp_value`` is then ``nan``), or its
+  objective disagrees with the exact value of its decision by more than
+  1e-7, the policy iteration of the free states above also runs from the
+  breadth-first policy over every transient state, and the better decision
+  is returned.
 """
 
 from __future__ import annotations
