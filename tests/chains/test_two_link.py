@@ -19,6 +19,7 @@ from qdms.links import ElementaryLink, MemoryCutoff
 from qdms.mdp import absorption_analysis
 from qdms.network import collective_delivery, collective_waiting_time
 from qdms.sim.network import simulate_delivery
+from tests.exact import gauss_jordan
 
 GRID = [
     (p, ps, c) for p in (0.05, 0.3, 0.7, 1.0) for ps in (0.2, 0.6, 1.0) for c in (0, 1, 4, 15, None)
@@ -228,12 +229,7 @@ def _exact_first_joint_activity(p, cutoffs, dead):
                 else:
                     row[n + 1 + hits.index((a2, b2))] += pa * pb
         rows.append(row)
-    for k in range(n):  # Gauss-Jordan; I - Q is diagonally dominant, no pivoting needed
-        rows[k] = [v / rows[k][k] for v in rows[k]]
-        for i in range(n):
-            if i != k and rows[i][k]:
-                f = rows[i][k]
-                rows[i] = [v - f * w for v, w in zip(rows[i], rows[k], strict=True)]
+    gauss_jordan(rows)
     start = rows[index[(-1, -1)]]
     return start[n], dict(zip(hits, start[n + 1 :], strict=True))
 

@@ -1,4 +1,4 @@
-"""The solver choice of qdms.mdp._linalg: direct LU for narrow bands, GMRES for expanders."""
+"""The solvers of qdms.mdp._linalg: LU for narrow bands, GMRES for expanders, GTH for rare events."""
 
 import numpy as np
 import pytest
@@ -7,6 +7,7 @@ import scipy.sparse.linalg as spla
 
 import qdms.mdp._linalg as linalg
 from qdms.mdp import absorption_analysis, average_reward_policy_iteration, stationary_distribution
+from tests.exact import gauss_jordan
 
 
 def random_sparse_chain(rng, n, s=3):
@@ -121,12 +122,7 @@ def _exact_visits(q, exits, b):
     rows = [
         [leave[j] if i == j else -q[i][j] for j in range(n)] + [Fraction(b[i])] for i in range(n)
     ]
-    for k in range(n):
-        rows[k] = [v / rows[k][k] for v in rows[k]]
-        for i in range(n):
-            if i != k and rows[i][k]:
-                f = rows[i][k]
-                rows[i] = [v - f * w for v, w in zip(rows[i], rows[k], strict=True)]
+    gauss_jordan(rows)
     return np.array([float(r[n]) for r in rows])
 
 

@@ -15,6 +15,7 @@ from qdms.network import (
     virtual_link_waiting_time,
 )
 from qdms.sim.network import simulate_delivery
+from tests.exact import gauss_jordan
 
 
 def eq98(p, n):
@@ -180,12 +181,7 @@ def _exact_collective_waiting_time(ps, cutoffs):
             nxt = tuple(a for a, _ in combo)
             if nxt in index:
                 rows[k][index[nxt]] -= math.prod(q for _, q in combo)
-    for k in range(n):  # Gauss-Jordan; I - Q is a nonsingular M-matrix
-        rows[k] = [v / rows[k][k] for v in rows[k]]
-        for i in range(n):
-            if i != k and rows[i][k]:
-                f = rows[i][k]
-                rows[i] = [v - f * w for v, w in zip(rows[i], rows[k], strict=True)]
+    gauss_jordan(rows)
     return rows[index[(-1,) * len(ps)]][n]
 
 
