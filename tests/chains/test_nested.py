@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from qdms.chains import (
@@ -273,6 +273,11 @@ def test_slow_chain_needs_long_truncation():
     werner0=st.floats(0.0, 1.0),
     cutoff=st.one_of(st.none(), st.integers(0, 30)),
 )
+# draws of `make test-deep` that once failed: a subnormal bound, products pmf * 1e-304 that
+# lost their digits, and a mean Werner parameter of 1 + 2e-15
+@example(1, 1.0, 1.0, math.inf, 8.1150532558473e-151, None)
+@example(3, 0.25, 0.0625, math.inf, 1.1754943508222875e-38, 1)
+@example(3, 0.25, 0.125, math.inf, 1.0, 1)
 def test_distribution_properties(levels, p_gen, p_swap, coherence_steps, werner0, cutoff):
     try:
         res = nested_chain(levels, p_gen, p_swap, coherence_steps, werner0, cutoff, 200)

@@ -252,7 +252,11 @@ def nested_chain(
     cutoffs = cutoff_tuple(cutoff, levels)
     max_steps = check_int("max_steps", max_steps, low=1)
     mass = _check_truncation(truncation)
-    chain = _Chain(levels, p_gen, p_swap, math.exp(-1.0 / coherence_steps), werner0, cutoffs)
+    # Werner parameters only multiply (swaps, decay), so every one at the top level is
+    # werner0^(2^levels) times that of the chain with werner0 = 1: run that chain and scale
+    # at the end, or products like pmf * 1e-304 turn subnormal and lose their digits.
+    scale = werner0 ** (2.0**levels)
+    chain = _Chain(levels, p_gen, p_swap, math.exp(-1.0 / coherence_steps), 1.0, cutoffs)
 
     if mass is None:
         steps = int(truncation)
@@ -268,7 +272,8 @@ def nested_chain(
         keep = int(np.searchsorted(cdf, mass)) + 1
         top = (top[0][:keep], top[1][:keep])
     mean_t, mean_w, _ = chain.means(feed, steps, max_steps)
-    pmf, werner = top
+    mean_w = min(max(mean_w, 0.0), 1.0) * scale if math.isfinite(mean_w) else mean_w
+    pmf, werner = top[0], top[1] * scale
     pmf.setflags(write=False)
     werner.setflags(write=False)
     return NestedChainResult(
