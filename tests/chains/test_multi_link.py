@@ -374,6 +374,17 @@ def test_optimal_policy_waits_where_inesta_find_it_does():
     assert swaps[((0, 1, 1), (1, 2, 0), (2, 3, 0))] == (1, 2)
 
 
+def test_optimum_for_rare_links_is_not_swap_asap():
+    # p = 1e-5: waiting times of 5e13 steps, and the optimum beats swap-asap by 1.05e-5
+    # relative, inside the old tie band of 1e-9 relative on the values. Reference: policy
+    # iteration at 60 digits on a model built separately from docs/repeater_chains.md.
+    model = multi_link_model(3, 1e-5, 1.0, 2)
+    value, _ = multi_link_optimal_waiting_time(model)
+    asap = multi_link_waiting_time(model, model.swap_asap_decision())
+    assert value == pytest.approx(52635152450925.54, rel=1e-12)
+    assert asap / value - 1 == pytest.approx(1.0525e-5, rel=1e-3)
+
+
 def test_summary_reports_both_policies():
     s = multi_link_summary(3, 0.5, 0.5, 2, werner0=0.98, coherence_steps=50.0)
     assert s.n_states == 81
