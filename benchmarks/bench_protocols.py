@@ -1,7 +1,7 @@
 """Speed of the LOCC protocols: the Bell-diagonal fast path and the explicit simulations.
 
 The issue's target: swapping a Bell-diagonal chain of 1000 links in under
-10 ms (FFT convolution over Z_d x Z_d). The explicit density-matrix
+10 ms (a tree of direct convolutions over Z_d x Z_d). The explicit density-matrix
 simulations are printed for reference (they are the ground truth in the
 tests, not meant for long chains).
 """

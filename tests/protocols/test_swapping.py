@@ -279,3 +279,25 @@ def test_property_swap_output_is_a_state_with_fidelity_in_unit_interval(seed, n)
     f = swap_fidelity(links)
     assert 0 <= f <= 1
     assert abs(f - fidelity(max_entangled_ket(), out)) < 1e-10
+
+
+@pytest.mark.parametrize("eps", [1e-6, 1e-12, 1e-15])
+@pytest.mark.parametrize("links", [2, 3, 7])
+def test_bell_diagonal_swap_keeps_tiny_coefficients(eps, links):
+    # Prop. III.1 (checked against explicit LOCC above) summed exactly over Fractions: the
+    # outcome (z, x) collects every product prod_i q_i[k_i] with sum_i k_i = (z, x) mod 2.
+    # An FFT rounded the 1e-15 coefficients to 3 digits and a 1e-20 one to 0.
+    from fractions import Fraction
+
+    vectors = [[1 - 3 * eps, eps, eps, eps], [1 - eps, 0.0, eps, 0.0]] * links
+    vectors = vectors[:links]
+    exact = [Fraction(0)] * 4
+    for ks in itertools.product(range(4), repeat=links):
+        z = sum(k // 2 for k in ks) % 2
+        x = sum(k % 2 for k in ks) % 2
+        term = Fraction(1)
+        for q, k in zip(vectors, ks, strict=True):
+            term *= Fraction(q[k])
+        exact[2 * z + x] += term
+    got = swap_bell_diagonal(vectors)
+    assert got == pytest.approx([float(v) for v in exact], rel=1e-13, abs=0)
