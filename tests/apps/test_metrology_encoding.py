@@ -229,3 +229,68 @@ def test_bad_types():
         bell_observable(1.5, 0.1)
     with pytest.raises(ValueError, match="link_state must be 4 x 4"):
         encoded_state(1, 0.1, link_state=np.eye(2) / 2)
+
+
+# --- extreme but legitimate inputs, against 50-digit decimal evaluations ------------------
+
+_PI = "3.14159265358979323846264338327950288419716939937510"
+
+
+def _dec(x):
+    from decimal import Decimal
+
+    return Decimal(x)
+
+
+def test_tiny_phase_keeps_the_phi_minus_probability():
+    # P(Phi-) = sin^2(N phi / 2) = 2.5e-25 at phi = 1e-12; (1 - cos)/2 gave 0.
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        half = _dec(1e-12) / 2
+        exact = float(half * half * (1 - half * half / 3) ** 2)  # sin x = x (1 - x^2/6 ...)^2
+    got = bell_probabilities(1, 1e-12)
+    assert got[2] == pytest.approx(exact, rel=1e-12, abs=0)
+    assert got[0] == pytest.approx(1.0, rel=1e-15)
+
+
+@pytest.mark.parametrize("w", [1 - 1e-12, 1 - 1e-15, -1 / 3 + 1e-12])
+def test_variance_and_fisher_information_near_the_ends_of_w(w):
+    # Var B = (1 + w)/2 - w^2 cos^2(N phi) and D = (1 + w)^2 - 4 w^2 both cancel at the ends
+    # of the Werner range; evaluated here with 50 digits at phi = 0 and phi = 0.3.
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        wd = _dec(w)
+        var0 = float((1 + wd) / 2 - wd * wd)  # phi = 0
+        d = (1 + wd) ** 2 - 4 * wd * wd
+    _, var = bell_observable(1, 0.0, werner_parameter=w)
+    assert var == pytest.approx(var0, rel=1e-12, abs=0)
+    s2, c2 = np.sin(0.3) ** 2, np.cos(0.3) ** 2  # moderate angle: float trig is exact enough
+    fb = 2 * w * w * (1 + w) * s2 / ((1 + w) ** 2 * s2 + float(d) * c2)
+    got = bell_measurement_fisher_information(1, 0.3, werner_parameter=w)
+    assert got == pytest.approx(fb, rel=1e-12, abs=0)
+
+
+def test_tiny_dephasing_keeps_its_digits():
+    # 1 - eta^2 = 1 - (1 - 2p)^2 = 4p - 4p^2 for one encoding: the variance at phi = 0 is it.
+    p = 1e-12
+    _, var = bell_observable(1, 0.0, dephasing_per_encoding=p)
+    assert var == pytest.approx(4 * p - 4 * p * p, rel=1e-12, abs=0)
+
+
+def test_phase_at_the_edge_of_the_identifiability_interval():
+    # N phi = 3 float(pi/3) lies 1.2e-16 short of pi (exactly, in decimal); sin(N phi) is
+    # that distance, which the rounded product 3 * phi loses entirely.
+    from decimal import localcontext
+
+    phi = np.pi / 3
+    with localcontext() as ctx:
+        ctx.prec = 50
+        delta = _dec(_PI) - 3 * _dec(phi)
+        sin2 = float(delta * delta)  # sin(pi - delta)^2 = delta^2 (1 - ...), delta ~ 1e-16
+    mean, var = bell_observable(3, phi)
+    assert var == pytest.approx(sin2, rel=1e-12, abs=0)
+    assert mean == pytest.approx(-1.0, rel=1e-15)

@@ -66,7 +66,9 @@ def test_mse_against_brute_force(nu, pe, n, phi):
 
 def test_mse_exact_cases():
     assert estimator_mean_squared_error(50, 0.5, 2, 0.0) == 0.0
-    assert estimator_mean_squared_error(50, 0.5, 2, math.pi / 2) == 0.0
+    # float(pi/2) is 6e-17 short of pi/2, so P(Phi+) = cos^2(N phi / 2) is 3.7e-33, not 0:
+    # the MSE of that input is of that order (it was 0 while (1 + cos)/2 rounded it away).
+    assert 0.0 < estimator_mean_squared_error(50, 0.5, 2, math.pi / 2) < 1e-31
     # One pair at N phi = pi/2: phi_hat is 0 or pi/N with probability 1/2 each.
     assert estimator_mean_squared_error(1, 1.0, 2, math.pi / 4) == pytest.approx(
         (math.pi / 4) ** 2, rel=1e-14
@@ -211,3 +213,24 @@ def test_bad_counts():
         maximum_likelihood_phase([1, -2, 3, 0], 1)
     with pytest.raises(ValueError, match="counts_by_n"):
         multi_n_phase_estimate({})
+
+
+def test_mse_when_the_phase_is_tiny():
+    # phi = 1e-9, nu = 1000, P_E = 1: the estimate is 0 unless some pair gives Phi- (each with
+    # probability sin^2(phi/2) = 2.5e-19); the exact sum over those outcomes, in decimal.
+    from decimal import Decimal, localcontext
+
+    nu, phi = 1000, 1e-9
+    with localcontext() as ctx:
+        ctx.prec = 50
+        half = Decimal(phi) / 2
+        s2 = half * half * (1 - half * half / 3)  # sin^2(phi/2) to 50 digits
+        c2 = 1 - s2
+        total = Decimal(0)
+        for minus in range(4):  # more Phi- outcomes weigh < 1e-50
+            a = nu - minus
+            est = 2 * math.atan2(math.sqrt(nu - a), math.sqrt(a))
+            weight = math.comb(nu, a) * c2**a * s2**minus
+            total += weight * (Decimal(est) - Decimal(phi)) ** 2
+    got = estimator_mean_squared_error(nu, 1.0, 1, phi)
+    assert got == pytest.approx(float(total), rel=1e-10, abs=0)

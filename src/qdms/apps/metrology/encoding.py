@@ -41,6 +41,8 @@ Rahim, Khan, Khalid, ur Rehman, Jung, Shin, Sci. Rep. 13, 11630 (2023), eq. 1-6.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -83,6 +85,54 @@ _BELL = bell_basis(2)
 
 def _coherence_factor(n: int, p: float) -> float:
     return (1.0 - 2.0 * p) ** n
+
+
+def _coherence_loss(n: int, p: float) -> float:
+    """``1 - eta^2 = 1 - (1 - 2p)^{2N}`` without cancellation (p = 1e-12 keeps its digits)."""
+    return 1.0 if p >= 0.5 else -math.expm1(2 * n * math.log1p(-2.0 * p))
+
+
+def _encoded_cos_sin(n: int, phi, *, half: bool = False):
+    """``(cos theta, sin theta)`` of ``theta = N phi`` (or ``theta / 2``), exact to the last digits.
+
+    ``N * phi`` rounds, and near ``theta = pi`` (the edge of the identifiability
+    interval) or ``cos theta = 0`` that rounding is all of ``sin theta`` or
+    ``cos theta``. The product's rounding error ``lo`` is recovered exactly
+    (Dekker's two-product) and applied to first order:
+    ``sin(hi + lo) = sin hi + lo cos hi``, ``cos(hi + lo) = cos hi - lo sin hi``.
+    """
+    a = np.asarray(phi, dtype=float)
+    hi = n * a
+    split = 134217729.0 * a  # Veltkamp: a = a1 + a2 with 26-bit halves (n is an exact integer)
+    a1 = split - (split - a)
+    a2 = a - a1
+    lo = ((n * a1 - hi) + n * a2) if n < 2**26 else np.zeros_like(hi)
+    if half:
+        hi, lo = hi / 2, lo / 2
+    c, s = np.cos(hi), np.sin(hi)
+    return c - lo * s, s + lo * c
+
+
+def _phi_weights(w: float, n: int, p: float, phi):
+    """``(P(Phi+), P(Phi-))`` of the encoded pair, ``(1+w)/4 +- v cos(theta)/2``, regrouped.
+
+    With ``cos theta = 2 cos^2(theta/2) - 1 = 1 - 2 sin^2(theta/2)`` and ``v = w eta``:
+    for ``v >= 0``, ``P(Phi+) = (1 + w - 2v)/4 + v cos^2(theta/2)`` with
+    ``1 + w - 2v = (1 - w) + 2 w (1 - eta)``; for ``v < 0`` the roles of the half-angle
+    terms swap. Every term is nonnegative: a ``P(Phi-)`` of 2.5e-25 (``phi = 1e-12``)
+    keeps its digits, where ``(1 - cos theta)/2`` gives 0.
+    """
+    v = w * _coherence_factor(n, p)
+    one_minus_eta = 1.0 if p >= 0.5 else -math.expm1(n * math.log1p(-2.0 * p))
+    c, s = _encoded_cos_sin(n, phi, half=True)
+    c2, s2 = c * c, s * s
+    if v >= 0:
+        base = ((1 - w) + 2 * w * one_minus_eta) / 4
+        return base + v * c2, base + v * s2
+    # w < 0: 1 + w + 2v = (1 + 3w) + 2|w|(1 - eta), and 1 + 3w = (1 + 2w) + w is exact in
+    # floating point (Sterbenz), so w = -1/3 + 1e-12 keeps its digits
+    base = (((1 + 2 * w) + w) - 2 * w * one_minus_eta) / 4
+    return base - v * s2, base - v * c2
 
 
 def encoding_unitary(n_encodings: int, phi: float) -> NDArray[np.complex128]:
@@ -261,11 +311,9 @@ def bell_probabilities(
     n = check_n_encodings(n_encodings)
     ph = check_phi_array(phi)
     w = check_werner(werner_parameter)
-    v = w * _coherence_factor(n, check_dephasing(dephasing_per_encoding))
-    cos = np.cos(n * ph)
+    p = check_dephasing(dephasing_per_encoding)
     out = np.empty(ph.shape + (4,))
-    out[..., 0] = (1 + w) / 4 + v / 2 * cos
-    out[..., 2] = (1 + w) / 4 - v / 2 * cos
+    out[..., 0], out[..., 2] = _phi_weights(w, n, p, ph)
     out[..., 1] = out[..., 3] = (1 - w) / 4
     return out
 
@@ -303,10 +351,13 @@ def bell_observable(
     n = check_n_encodings(n_encodings)
     ph = check_phi_array(phi)
     w = check_werner(werner_parameter)
-    v = w * _coherence_factor(n, check_dephasing(dephasing_per_encoding))
-    mean = v * np.cos(n * ph)
-    # (1+w)/2 - v^2 cos^2 written so that the pure case is exactly sin^2(N phi).
-    var = ((1 + w) / 2 - v * v) + v * v * np.sin(n * ph) ** 2
+    p = check_dephasing(dephasing_per_encoding)
+    v = w * _coherence_factor(n, p)
+    cos, sin = _encoded_cos_sin(n, ph)
+    mean = v * cos
+    # (1+w)/2 - v^2 cos^2 = (1-w)(1+2w)/2 + w^2 (1 - eta^2) + v^2 sin^2: no term cancels
+    # (w = 1 - 1e-12 or a dephasing of 1e-12 keep their digits; the pure case is sin^2).
+    var = ((1 - w) * (1 + 2 * w) / 2 + w * w * _coherence_loss(n, p)) + v * v * sin**2
     return as_float_or_array(mean), as_float_or_array(var)
 
 
@@ -396,12 +447,14 @@ def bell_measurement_fisher_information(
     n = check_n_encodings(n_encodings)
     ph = check_phi_array(phi)
     w = check_werner(werner_parameter)
-    v = w * _coherence_factor(n, check_dephasing(dephasing_per_encoding))
-    d = (1 + w) ** 2 - 4 * v * v
+    p = check_dephasing(dephasing_per_encoding)
+    v = w * _coherence_factor(n, p)
+    # (1+w)^2 - 4v^2 without cancelling; 1 + 3w = (1 + 2w) + w is exact (Sterbenz)
+    d = (1 - w) * ((1 + 2 * w) + w) + 4 * w * w * _coherence_loss(n, p)
     if d <= 0.0:
         return as_float_or_array(np.full(ph.shape, 2 * v * v * n * n / (1 + w)))
-    s2 = np.sin(n * ph) ** 2
-    c2 = np.cos(n * ph) ** 2
+    cos, sin = _encoded_cos_sin(n, ph)
+    s2, c2 = sin**2, cos**2
     value = 2 * v * v * n * n * (1 + w) * s2 / ((1 + w) ** 2 * s2 + d * c2)
     return as_float_or_array(value)
 

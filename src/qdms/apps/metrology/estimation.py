@@ -44,7 +44,7 @@ from ._checks import (
     check_phi_array,
     check_werner,
 )
-from .encoding import bell_observable, phase_response, quantum_fisher_information
+from .encoding import _encoded_cos_sin, bell_observable, phase_response, quantum_fisher_information
 
 __all__ = [
     "error_propagation_variance",
@@ -258,14 +258,10 @@ def multi_n_phase_estimate(
     return _maximise(loglik, score, 0.0, hi, points)
 
 
-def _binom_logpmf(k, n, p: float):
-    return (
-        gammaln(n + 1.0)
-        - gammaln(k + 1.0)
-        - gammaln(n - k + 1.0)
-        + xlogy(k, p)
-        + xlog1py(n - k, -p)
-    )
+def _binom_logpmf(k, n, p: float, q: float | None = None):
+    """``log C(n, k) p^k q^(n-k)`` with ``q = 1 - p`` (given when ``p`` is near 1)."""
+    tail = xlog1py(n - k, -p) if q is None else xlogy(n - k, q)
+    return gammaln(n + 1.0) - gammaln(k + 1.0) - gammaln(n - k + 1.0) + xlogy(k, p) + tail
 
 
 def _bernstein_halfwidth(variance):
@@ -313,7 +309,8 @@ def estimator_mean_squared_error(
     pe = check_p_encode(p_encode)
     n = check_n_encodings(n_encodings)
     ph = check_phi(phi)
-    q = (1.0 + math.cos(n * ph)) / 2.0  # P(Phi+) = cos^2(N phi / 2)
+    cos, sin = _encoded_cos_sin(n, ph, half=True)
+    q, q_minus = float(cos * cos), float(sin * sin)  # P(Phi+-); (1 +- cos)/2 would lose 1e-25
     # Distribution of k, conditioned on k >= 1.
     if pe == 1.0:
         ks = np.array([nu])
@@ -337,7 +334,7 @@ def estimator_mean_squared_error(
         valid = a <= hi[:, None]
         a = np.where(valid, a, lo[:, None]).astype(float)
         k2 = np.broadcast_to(kb[:, None], a.shape)
-        logp = _binom_logpmf(a, k2, q) + lw[:, None]
+        logp = _binom_logpmf(a, k2, q, q_minus) + lw[:, None]
         est = 2 * np.arctan2(np.sqrt(k2 - a), np.sqrt(a)) / n
         total += float(np.sum(np.where(valid, np.exp(logp) * (est - ph) ** 2, 0.0)))
     return total
@@ -469,6 +466,6 @@ def error_propagation_variance(
     ph = check_phi_array(phi)
     w = check_werner(werner_parameter)
     _, var = bell_observable(n, ph, werner_parameter=w)
-    slope2 = (w * n * np.sin(n * ph)) ** 2
+    slope2 = (w * n * _encoded_cos_sin(n, ph)[1]) ** 2
     safe = np.where(slope2 > 0, slope2, 1.0)
     return as_float_or_array(np.where(slope2 > 0, var / (pe * nu * safe), np.inf))
