@@ -207,3 +207,10 @@ def test_round_delivery_of_rare_links(p):
     assert res.probability == pytest.approx(active**2, rel=1e-13, abs=0)
     ages = res.age_distribution[0][:3]  # age m: heralded in step 3 - m, after 2 - m failures
     assert ages == pytest.approx([p * (1 - p) ** (2 - m) / active for m in range(3)], rel=1e-13)
+
+
+def test_links_too_rare_for_floating_point_get_a_clear_error():
+    # p = 1e-158 per link: p^2 underflows, so the joint activity cannot be represented.
+    links = [ElementaryLink(1e-158, [1.0])] * 2
+    with pytest.raises(ValueError, match="too rare for floating point"):
+        collective_delivery(links, [MemoryCutoff(0)] * 2)

@@ -281,6 +281,12 @@ def collective_delivery(
     visits = _expected_visits(q_block, leak, start)
     mean_w = float(visits.sum()) * t0
     absorbed = r_block @ visits  # probability of entering each all-active state first
+    if not (math.isfinite(mean_w) and 0 < absorbed.sum() < math.inf):
+        raise ValueError(
+            f"the links are too rare for floating point (heralding probabilities "
+            f"{[link.p for link in links]}): the expected waiting time exceeds 1e308 steps or "
+            "their joint activity underflows; shorten the links or use on_failure='stop'"
+        )
     absorbed = absorbed / absorbed.sum()
     ages = tuple(absorbing // math.prod(sizes[k + 1 :]) % size - 1 for k, size in enumerate(sizes))
     marginals = []
