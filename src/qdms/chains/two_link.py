@@ -66,6 +66,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from .._probability import none_of, some_of
 from .._validation import check_int, check_probability
 from ..links import ElementaryLink, MemoryCutoff
 from ..mdp import (
@@ -242,20 +243,6 @@ def _waiting_model(p1, p2, p_swap, cutoff1, cutoff2) -> tuple[TwoLinkModel, NDAr
     return model, two_link_cutoff_decision(model, cutoff1, cutoff2)
 
 
-def _probability_of_none(p: float, steps: float) -> float:
-    """``(1 - p)^steps`` for ``steps`` in ``0..inf`` (``0^0 = 1``), via ``log1p``."""
-    if steps == 0 or p == 0:
-        return 1.0
-    return math.exp(steps * math.log1p(-p)) if p < 1 else 0.0
-
-
-def _probability_of_some(p: float, steps: float) -> float:
-    """``1 - (1 - p)^steps`` without cancellation."""
-    if steps == 0 or p == 0:
-        return 0.0
-    return -math.expm1(steps * math.log1p(-p)) if p < 1 else 1.0
-
-
 @dataclass(frozen=True)
 class _FirstJointActivity:
     """From the embedded chain: ``E[T]`` and the distribution of the ages ``(m1, m2)`` at ``T``."""
@@ -283,9 +270,9 @@ def _first_joint_activity(
     survive = [0.0, 0.0]
     for i, j in ((0, 1), (1, 0)):
         c, s = cutoffs[i], 1 + i
-        survive[i] = _probability_of_none(p[j], c)  # link j is not heralded while i is held
-        steps[s] = _probability_of_some(p[j], c + 1) / p[j]
-        exits[s] = _probability_of_some(p[j], c)
+        survive[i] = none_of(p[j], c)  # link j is not heralded while i is held
+        steps[s] = some_of(p[j], c + 1) / p[j]
+        exits[s] = some_of(p[j], c)
         if dead[i]:  # step c + 1: link i is inactive, only link j can be heralded
             moves[s, [0, 1 + j]] = survive[i] * (1.0 - p[j]), survive[i] * p[j]
         else:  # step c + 1: both request, as from B
@@ -300,9 +287,7 @@ def _first_joint_activity(
     weights, m1, m2 = [np.array([fresh])], [np.zeros(1, dtype=np.int64)], [np.zeros(1, np.int64)]
     for i, j in ((0, 1), (1, 0)):
         k = np.arange(1, int(cutoffs[i]) + 1)
-        weights.append(
-            visits[1 + i] * p[j] * np.array([_probability_of_none(p[j], n - 1) for n in k])
-        )
+        weights.append(visits[1 + i] * p[j] * none_of(p[j], k - 1))
         m1.append(k if i == 0 else np.zeros_like(k))
         m2.append(k if i == 1 else np.zeros_like(k))
     return _FirstJointActivity(mean_steps, *map(np.concatenate, (weights, m1, m2)))
@@ -372,7 +357,7 @@ def two_link_waiting_time_analytic(p: float, p_swap: float, cutoff: int | None) 
         return (3.0 - 2.0 * p) / (ps * p * (2.0 - p))
     # 2 - p - 2 q^{t*+1} = 2 (1 - q^{t*+1}) - p: both terms are formed without cancellation,
     # and their difference is >= p (2 t* + 1 - ...) > 0, far from 0 relative to either.
-    some = _probability_of_some(p, check_int("cutoff", cutoff, low=0) + 1)  # 1 - q^{t*+1}
+    some = float(some_of(p, check_int("cutoff", cutoff, low=0) + 1))  # 1 - q^{t*+1}
     return (1.0 - 2.0 * p + 2.0 * some) / (ps * p * (2.0 * some - p))
 
 

@@ -18,6 +18,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._probability import none_of, some_of
 from .._validation import check_int_array, check_nonnegative, check_positive, check_probability
 from ..quantum import check_bell_coefficients, check_density_matrix
 
@@ -32,20 +33,6 @@ __all__ = [
 
 def _steps(steps: int | ArrayLike) -> NDArray[np.int64]:
     return check_int_array("steps", steps, low=0)
-
-
-def _survival(decay: float, steps: NDArray[np.int64]) -> NDArray[np.float64]:
-    """``(1 - decay)^steps`` without cancellation (decay may be tiny)."""
-    if decay >= 1.0:
-        return np.where(steps == 0, 1.0, 0.0)
-    return np.exp(steps * math.log1p(-decay))
-
-
-def _decayed(decay: float, steps: NDArray[np.int64]) -> NDArray[np.float64]:
-    """``1 - (1 - decay)^steps``, the complement of :func:`_survival`, without cancellation."""
-    if decay >= 1.0:
-        return np.where(steps == 0, 0.0, 1.0)
-    return -np.expm1(steps * math.log1p(-decay))
 
 
 def _out(arr: NDArray[np.float64]):
@@ -100,7 +87,7 @@ def depolarising_memory_fidelity(initial_fidelity: float, depolarising_probabili
     lam = check_probability("depolarising_probability", depolarising_probability)
     m = _steps(steps)
     # f0 s + (1 - s)/4 = 1/4 + (f0 - 1/4) s, with both terms >= 0 (f0 = 0 loses nothing)
-    return _out(f0 * _survival(lam, 2 * m) + 0.25 * _decayed(lam, 2 * m))
+    return _out(f0 * none_of(lam, 2 * m) + 0.25 * some_of(lam, 2 * m))
 
 
 def dephasing_memory_fidelity(bell_coefficients: ArrayLike, dephasing_probability: float, steps):
@@ -120,7 +107,7 @@ def dephasing_memory_fidelity(bell_coefficients: ArrayLike, dephasing_probabilit
     p = check_probability("dephasing_probability", dephasing_probability)
     m = _steps(steps)
     x = min(p, 1.0 - p)  # |1 - 2p| = 1 - 2x
-    c, one_minus_c = _survival(2.0 * x, 2 * m), _decayed(2.0 * x, 2 * m)
+    c, one_minus_c = none_of(2.0 * x, 2 * m), some_of(2.0 * x, 2 * m)
     return _out(q[0] * (1 + c) / 2 + q[2] * one_minus_c / 2)
 
 
@@ -158,8 +145,8 @@ def amplitude_damping_memory_fidelity(bell_coefficients: ArrayLike, gamma: float
         f0 = float(q[0])
     g_one = check_probability("gamma", gamma)
     m = _steps(steps)
-    survive = _survival(g_one, m)  # 1 - g
-    g = _decayed(g_one, m)  # no cancellation
+    survive = none_of(g_one, m)  # 1 - g
+    g = some_of(g_one, m)  # no cancellation
     # The formula above, regrouped with g^2 + (1 - g)^2 = 1 - 2 g (1 - g) so that no term
     # cancels (Phi- gives g^2 / 2, which is 5e-25 for g = 1e-12):
     #   f = (1 - g) f0 + g [rho_00 - rho_11 + 2 g rho_11 + rho_01 + rho_10] / 2.

@@ -41,11 +41,10 @@ Rahim, Khan, Khalid, ur Rehman, Jung, Shin, Sci. Rep. 13, 11630 (2023), eq. 1-6.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..._probability import some_of
 from ...quantum import bell_basis, partial_trace
 from ._checks import (
     as_float_or_array,
@@ -89,7 +88,7 @@ def _coherence_factor(n: int, p: float) -> float:
 
 def _coherence_loss(n: int, p: float) -> float:
     """``1 - eta^2 = 1 - (1 - 2p)^{2N}`` without cancellation (p = 1e-12 keeps its digits)."""
-    return 1.0 if p >= 0.5 else -math.expm1(2 * n * math.log1p(-2.0 * p))
+    return float(some_of(2.0 * p, 2 * n))
 
 
 def _encoded_cos_sin(n: int, phi, *, half: bool = False):
@@ -123,7 +122,7 @@ def _phi_weights(w: float, n: int, p: float, phi):
     keeps its digits, where ``(1 - cos theta)/2`` gives 0.
     """
     v = w * _coherence_factor(n, p)
-    one_minus_eta = 1.0 if p >= 0.5 else -math.expm1(n * math.log1p(-2.0 * p))
+    one_minus_eta = float(some_of(2.0 * p, n))
     c, s = _encoded_cos_sin(n, phi, half=True)
     c2, s2 = c * c, s * s
     if v >= 0:

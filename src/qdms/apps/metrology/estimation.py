@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, xlog1py, xlogy
 
+from ..._probability import some_of
 from ._checks import (
     as_float_or_array,
     check_dephasing,
@@ -319,7 +320,7 @@ def estimator_mean_squared_error(
         mean, var = nu * pe, nu * pe * (1 - pe)
         half = _bernstein_halfwidth(var)
         ks = np.arange(max(1, math.floor(mean - half)), min(nu, math.ceil(mean + half)) + 1)
-        log_norm = math.log(-math.expm1(nu * math.log1p(-pe)))  # log P(k >= 1)
+        log_norm = math.log(some_of(pe, nu))  # log P(k >= 1)
         logw = _binom_logpmf(ks, nu, pe) - log_norm
     total = 0.0
     block = max(1, int(4_000_000 // (2 * _bernstein_halfwidth(nu * 0.25) + 3)))

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import bdtrc
 
+from ..._probability import some_of
 from ..._validation import check_probability
 from ._checks import check_link_state, check_p_encode, check_pairs
 from .estimation import _bernstein_halfwidth, _binom_logpmf
@@ -106,7 +107,7 @@ def false_abort_probability(
     if q == 0.0 or (e_v <= 0.0 and e_d <= 0.0):
         return 0.0
     if t == 0.0:
-        return float(-math.expm1(n * math.log1p(-q * (e_v + e_d))))
+        return float(some_of(q * (e_v + e_d), n))
     # Window of n_V (marginally Bin(l, q)) and, given n_V, of n_D ~ Bin(l - n_V, q/(1-q)).
     half = _bernstein_halfwidth(n * q * (1 - q))
     nv = np.arange(max(0, math.floor(n * q - half)), min(n, math.ceil(n * q + half)) + 1)
