@@ -35,6 +35,7 @@ __all__ = [
     "solve",
     "solve_operator",
     "solve_transient",
+    "values_until_exit",
 ]
 
 DIRECT_MAX_STATES = 2000
@@ -188,6 +189,21 @@ def _direct(a: sp.sparray, b: NDArray[np.float64]) -> NDArray[np.float64]:
     x = np.empty(n)
     x[perm] = xp
     return x
+
+
+def values_until_exit(
+    t: sp.sparray, states: NDArray[np.int64], rewards: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Expected ``rewards`` collected from each of ``states`` until the chain ``t`` leaves them.
+
+    ``(1 - Q^T) v = rewards`` with ``Q = t[states][:, states]`` (``T[to, from]``), by
+    :func:`solve_transient`; the exits are the columns' mass outside ``states``.
+    """
+    t = sp.csc_array(t)
+    inside = np.zeros(t.shape[0], dtype=bool)
+    inside[states] = True
+    exits = np.asarray(t[~inside][:, states].sum(axis=0)).ravel()
+    return solve_transient(sp.csc_array(t[states][:, states]), exits, rewards, transpose=True)
 
 
 def solve(a: sp.sparray, b: NDArray[np.float64]) -> NDArray[np.float64]:

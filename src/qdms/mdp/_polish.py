@@ -16,12 +16,11 @@ arbitrary action there can move the chain's mass into the wrong well.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from ._bellman import greedy_actions
 from ._graph import almost_sure_reach, backward_reachable
-from ._linalg import solve_transient
+from ._linalg import values_until_exit
 from .decisions import _policy_matrix
 from .model import MDP
 from .stationary import _structure
@@ -84,9 +83,8 @@ def improve_transient(
     an improvement that would not is refused (the last proper policy is kept).
     """
     winning, allowed, _ = almost_sure_reach(mdp, absorbing)
-    in_live = winning & ~absorbing
-    live = np.flatnonzero(in_live)
-    idx = np.flatnonzero(free & in_live)
+    live = np.flatnonzero(winning & ~absorbing)
+    idx = np.flatnonzero(free & winning & ~absorbing)
     if not idx.size:
         return d
     k = mdp.n_actions
@@ -94,11 +92,9 @@ def improve_transient(
         t_d = _policy_matrix(mdp.transitions, d)
         if not backward_reachable(t_d, absorbing)[live].all():
             return d
-        q_d = sp.csc_array(t_d[live][:, live])
-        exits = np.asarray(t_d[~in_live][:, live].sum(axis=0)).ravel()
         u = np.zeros(mdp.n_states)
         try:
-            u[live] = solve_transient(q_d, exits, (d * c).sum(axis=1)[live], transpose=True)
+            u[live] = values_until_exit(t_d, live, (d * c).sum(axis=1)[live])
         except RuntimeError:  # numerically singular: keep the last decision
             return d
         if not np.all(np.isfinite(u)):

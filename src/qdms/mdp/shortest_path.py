@@ -25,14 +25,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import check_int, check_positive
 from ._bellman import greedy_actions
 from ._checks import check_distribution, resolve_absorbing
 from ._graph import almost_sure_reach, backward_reachable
-from ._linalg import solve_transient
+from ._linalg import values_until_exit
 from .average_reward import IterationResult, _deterministic_actions
 from .decisions import _policy_matrix, deterministic_decision
 from .model import MDP, MDPLike, as_mdp
@@ -71,9 +70,7 @@ class _Problem:
         idx = self.live_idx
         v = np.where(self.winning, 0.0, np.inf)
         if idx.size:
-            q = sp.csc_array(t_d[idx][:, idx])
-            exits = np.asarray(t_d[~self.live][:, idx].sum(axis=0)).ravel()  # into absorbing states
-            v[idx] = solve_transient(q, exits, np.ones(idx.size), transpose=True)
+            v[idx] = values_until_exit(t_d, idx, np.ones(idx.size))
         return v
 
     def greedy(
